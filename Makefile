@@ -1,0 +1,78 @@
+# Tasks of the book and of dlmath. `make book` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR := _mathjax/_static/mathjax
+# The venv is rebuilt when the install inputs change.
+STAMP := $(VENV)/.installed
+INSTALL_INPUTS := pyproject.toml requirements/lock.txt requirements/torch-cpu.txt
+BUILD_FLAGS := -W -n --keep-going
+# Two cores: let torch and BLAS use them, but do not let several processes oversubscribe.
+export OMP_NUM_THREADS ?= 2
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup book pdf test test-fast chapter clean clean-venv
+
+help:
+	@echo "make book       set up .venv if needed and build the HTML book (every cell executed)"
+	@echo "make test       set up .venv if needed and run the whole test suite"
+	@echo "make pdf        build the whole book as one PDF (needs the TeX packages listed in README)"
+	@echo "make chapter PAGE=book/part1/ch01_risk_and_erm.md   build one chapter quickly"
+	@echo "make test-fast  the tests without the book builds"
+	@echo "make clean      remove build outputs"
+
+setup: $(STAMP) $(MATHJAX_DIR)/tex-chtml-full.js
+
+$(STAMP): $(INSTALL_INPUTS)
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	@# torch first, pinned to the CPU wheel (a loose torch pulls a multi-GB CUDA build).
+	$(PY) -m pip install -q -r requirements/torch-cpu.txt
+	$(PY) -m pip install -q -r requirements/lock.txt
+	$(PY) -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+# MathJax is served from the book itself, so that pages typeset offline.
+$(MATHJAX_DIR)/tex-chtml-full.js:
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch MathJax $(MATHJAX_VERSION)"; exit 1; }
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz) && \
+	  mkdir -p $(MATHJAX_DIR)/output/chtml/fonts && \
+	  cp $$tmp/package/es5/tex-chtml-full.js $(MATHJAX_DIR)/ && \
+	  cp -r $$tmp/package/es5/output/chtml/fonts/woff-v2 $(MATHJAX_DIR)/output/chtml/fonts/ && \
+	  cp $$tmp/package/LICENSE $(MATHJAX_DIR)/LICENSE && rm -rf $$tmp
+	@echo "MathJax $(MATHJAX_VERSION) in $(MATHJAX_DIR)"
+
+book: setup
+	@start=$$(date +%s); \
+	$(JB) build . $(BUILD_FLAGS); \
+	echo "HTML book built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/html/index.html"
+
+pdf: setup
+	@start=$$(date +%s); \
+	$(JB) build . --builder pdflatex $(BUILD_FLAGS); \
+	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf; \
+	echo "PDF built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/latex/book.pdf (also _build/html/book.pdf)"
+
+# One chapter with the book's configuration, in its own output folder.
+chapter: setup
+	@[ -n "$(PAGE)" ] || { echo "usage: make chapter PAGE=book/part1/ch01_risk_and_erm.md"; exit 2; }
+	$(PY) tools/build_pages.py $(PAGE)
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not book"
+
+clean:
+	rm -rf _build .pytest_cache
+
+clean-venv:
+	rm -rf $(VENV)
