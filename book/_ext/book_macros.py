@@ -50,15 +50,16 @@ def mathjax_macros() -> dict[str, object]:
 
 
 def latex_preamble() -> str:
+    # \providecommand then \renewcommand: a macro that a LaTeX package already defines
+    # (\Var, \tr, \P, ...) is overridden instead of stopping the build.
     lines = []
     for name, (body, nargs, kind) in MACROS.items():
         if kind == "op":
-            lines.append(r"\DeclareMathOperator{\%s}{%s}" % (name, body))
+            body = r"\operatorname{%s}" % body
         elif kind == "op*":
-            lines.append(r"\DeclareMathOperator*{\%s}{%s}" % (name, body))
-        else:
-            args = f"[{nargs}]" if nargs else ""
-            lines.append(r"\providecommand{\%s}{}\renewcommand{\%s}%s{%s}" % (name, name, args, body))
+            body = r"\operatorname*{%s}" % body
+        args = f"[{nargs}]" if nargs else ""
+        lines.append(r"\providecommand{\%s}{}\renewcommand{\%s}%s{%s}" % (name, name, args, body))
     return "\n".join(lines) + "\n"
 
 

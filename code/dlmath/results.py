@@ -36,7 +36,7 @@ def demo_result(cls: type[T]) -> type[T]:
     Array-valued fields are made read-only, so a result cannot be changed after the demo
     returned it.
     """
-    return dataclasses.dataclass(frozen=True, eq=False)(cls)
+    return dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
 
 
 class DemoResult:
