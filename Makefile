@@ -15,7 +15,6 @@ INSTALL_INPUTS := pyproject.toml requirements/lock.txt requirements/torch-cpu.tx
 BUILD_FLAGS := -W -n --keep-going
 # Two cores: let torch and BLAS use them, but do not let several processes oversubscribe.
 export OMP_NUM_THREADS ?= 2
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help setup book pdf test test-fast chapter clean clean-venv

@@ -39,7 +39,7 @@ def _build(source: pathlib.Path, out: pathlib.Path, toc: pathlib.Path | None = N
     cmd = [str(JB), "build", str(source), "--path-output", str(out), *FLAGS]
     if toc is not None:
         cmd += ["--toc", str(toc)]
-    env = dict(os.environ, MPLBACKEND="Agg")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     return subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True, timeout=3000)
 
 

@@ -33,9 +33,20 @@ def main(pages: list[str]) -> int:
     out = ROOT / "_build" / "pages" / pathlib.Path(stems[0]).name
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as fh:
         fh.write(toc)
+    # The book's configuration, restricted to the pages in the temporary table of contents
+    # (other pages of the tree are neither executed nor warned about).
+    config = (ROOT / "_config.yml").read_text().replace(
+        "only_build_toc_files: false", "only_build_toc_files: true"
+    ).replace("book_macros: book/_ext", f"book_macros: {ROOT / 'book' / '_ext'}")
+    cfg = ROOT / "_build" / "pages" / f"_config_{pathlib.Path(stems[0]).name}.yml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(config)
     jb = pathlib.Path(sys.executable).parent / "jupyter-book"
     start = time.time()
-    cmd = [str(jb), "build", str(ROOT), "--toc", fh.name, "--path-output", str(out), "-W", "-n", "--keep-going"]
+    cmd = [
+        str(jb), "build", str(ROOT), "--toc", fh.name, "--config", str(cfg),
+        "--path-output", str(out), "-W", "-n", "--keep-going",
+    ]
     rc = subprocess.call(cmd, cwd=ROOT)
     print(f"built {len(stems)} page(s) in {time.time() - start:.1f} s -> {out / '_build' / 'html'} (exit {rc})")
     return rc

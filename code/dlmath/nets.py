@@ -274,7 +274,7 @@ def feedforward(
 
     :math:`\Phi(x) = W_L \phi(W_{L-1} \cdots \phi(W_1 x + b_1) \cdots) + b_L` with layer widths
     ``widths = (n_0, n_1, ..., n_L)``, He initialisation :math:`(W_\ell)_{ij} \sim N(0, 2/n_{\ell-1})`
-    and :math:`(b_\ell)_i \sim N(0, 	exttt{bias\_std}^2)`. The layers are ordinary
+    and :math:`(b_\ell)_i \sim N(0, \beta^2)` with :math:`\beta` = ``bias_std``. The layers are ordinary
     :class:`torch.nn.Linear` modules, so ``net[0].weight`` is :math:`W_1`.
 
     Parameters
@@ -301,7 +301,7 @@ def feedforward(
 
     References
     ----------
-    Book: *Neural networks and the error decomposition* (Part I); Berner et al. (2022), Sec. 1.3.
+    Book: *Neural networks and the error decomposition* (Part I); Berner et al. (2022), Sec. 1.2.
     """
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
         raise TypeError(f"widths must be a sequence of integers, got {type(widths).__name__}")
