@@ -1,0 +1,306 @@
+"""Tests of dlmath.architectures (Part V: ResNets, convolutions, scattering, equivariance)."""
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from dlmath import architectures as A
+
+
+# ---------------------------------------------------------------- chapter 12: ResNets as ODEs
+@pytest.mark.theorem("architectures.resnet_ode_limit")
+def test_resnet_ode_limit_rate():
+    res = A.resnet_ode_demo(depths=2 ** np.arange(4, 11))
+    assert -1.1 <= res.rate <= -0.9
+    assert -1.1 <= res.rate_generic <= -0.9
+    assert abs(res.scaled_err_ratio - 1.0) <= 0.02
+    assert np.all(res.err <= res.bound)
+
+
+def test_resnet_euler_exact_for_linear_field():
+    # x' = a x: Euler gives (1 + a T / L)^L x0
+    out = A.resnet_euler(np.array([1.0, 2.0]), lambda x, t: -0.5 * x, 2.0, 10)
+    assert np.allclose(out, (1 - 0.1) ** 10 * np.array([1.0, 2.0]), rtol=1e-14)
+
+
+def test_resnet_euler_bad_input():
+    with pytest.raises(ValueError, match="L"):
+        A.resnet_euler([1.0], lambda x, t: x, 1.0, 0)
+    with pytest.raises(ValueError, match="T"):
+        A.resnet_euler([1.0], lambda x, t: x, -1.0, 3)
+    with pytest.raises(TypeError, match="F"):
+        A.resnet_euler([1.0], 3.0, 1.0, 3)
+    with pytest.raises(ValueError, match="depths"):
+        A.resnet_ode_demo(depths=(8, 4))
+
+
+@pytest.mark.theorem("architectures.resnet_stability")
+def test_resnet_stability_bounds():
+    res = A.resnet_stability_demo(depths=(8, 64, 256))
+    assert np.all(res.jac_norm <= res.bound * (1 + 1e-12))
+    assert np.all(res.bound <= res.exp_bound)
+    assert res.predicted < 1
+    assert res.inv_rate <= res.predicted + 1e-12
+    assert res.inv_errors[-1] < 1e-12 * 10
+    assert res.inv_recon_err < 1e-12
+    assert res.antisym_max_real < 1e-12
+
+
+def test_residual_block_inverse_and_lipschitz():
+    net = A.ResidualNetwork(6, 4, T=1.0, seed=3)
+    assert max(net.h * net.lipschitz_constants()) < 1
+    x = torch.randn(10, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        y = net(x)
+        assert torch.allclose(net.inverse(y, 200), x, atol=1e-13, rtol=0)
+        # Lipschitz bound of the inverse block: |x1 - x2| <= |y1 - y2| / (1 - hK)
+        b = net.blocks[0]
+        hk = b.h * b.lipschitz_constant()
+        x1, x2 = x[:5], x[5:]
+        ratio = (x1 - x2).norm(dim=1) / (b(x1) - b(x2)).norm(dim=1)
+        assert float(ratio.max()) <= 1 / (1 - hk) + 1e-12
+
+
+def test_residual_network_bad_input():
+    with pytest.raises(ValueError, match="L"):
+        A.ResidualNetwork(4, 0)
+    with pytest.raises(ValueError, match="T"):
+        A.ResidualNetwork(4, 3, T=0.0)
+    with pytest.raises(ValueError, match="d"):
+        A.resnet_stability_demo(d=1)
+
+
+# ---------------------------------------------------------------- chapter 13: convolutions
+@pytest.mark.theorem("architectures.conv_equivariance")
+def test_conv_equivariance():
+    res = A.conv_equivariance_demo(N=64)
+    assert res.circulant_err <= 1e-12
+    assert res.eig_err <= 1e-12
+    assert res.projection_err <= 1e-12 and res.projection_orth_err <= 1e-12
+    assert res.cnn_err <= 1e-5 and res.pooled_err <= 1e-5
+    assert res.stride_even_err <= 1e-5
+    assert res.stride_odd_err >= 1e-1
+
+
+def test_circulant_commutes_with_shift_and_eigen():
+    w = np.random.default_rng(1).standard_normal(7)
+    C = A.circulant(w)
+    T = np.roll(np.eye(7), 1, axis=0)
+    assert np.allclose(C @ T, T @ C, atol=1e-14)
+    assert np.allclose(C[:, 0], w)
+    assert np.allclose(np.sort_complex(np.linalg.eigvals(C)), np.sort_complex(np.fft.fft(w)), atol=1e-12)
+    with pytest.raises(ValueError, match="w"):
+        A.circulant(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="N"):
+        A.conv_equivariance_demo(N=63)
+
+
+def test_circular_cnn_shift_invariance_with_pooling():
+    net = A.CircularCNN((2, 5, 3), 3, pool="max", dtype=torch.float64, seed=1)
+    x = torch.randn(3, 2, 20, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        assert torch.allclose(net(torch.roll(x, 7, -1)), net(x), atol=1e-13)
+    with pytest.raises(ValueError, match="kernel_size"):
+        A.CircularCNN((1, 2), 4)
+    with pytest.raises(ValueError, match="strides"):
+        A.CircularCNN((1, 2, 1), 3, strides=(1,))
+
+
+# ---------------------------------------------------------------- chapter 13: scattering
+def test_lp_filter_banks_are_exact():
+    for N, J in [(64, 3), (2048, 5), (17, 4)]:
+        phi, psi = A.lp_filter_bank(N, J)
+        assert psi.shape == (2 * J, N)
+        assert np.abs(phi**2 + (psi**2).sum(0) - 1).max() <= 1e-14
+    phi, psi = A.lp_filter_bank_2d(16, 2, 5)
+    assert psi.shape == (10, 16, 16)
+    assert np.abs(phi**2 + (psi**2).sum(0) - 1).max() <= 1e-14
+    with pytest.raises(ValueError, match="J"):
+        A.lp_filter_bank(16, 5)
+    with pytest.raises(ValueError, match="n_angles"):
+        A.lp_filter_bank_2d(16, 2, 2)
+    s = np.linspace(0, 3, 31)
+    chi = A.smooth_cutoff(s)
+    assert np.all(chi[s <= 1] == 1) and np.all(chi[s >= 2] == 0) and np.all(np.diff(chi) <= 0)
+    with pytest.raises(ValueError, match="s"):
+        A.smooth_cutoff([-1.0])
+
+
+@pytest.mark.theorem("architectures.scattering_energy")
+def test_scattering_energy():
+    res = A.scattering_energy_demo(N=512, J=4, M=2)
+    assert res.lp_err <= 1e-14
+    assert res.identity_err <= 1e-12
+    assert res.max_lip_ratio <= res.predicted + 1e-12
+    assert res.remainder < 0.05
+    # a wrong normalisation of the filters (e.g. |psi| instead of |psi|^2 summing to one) breaks it
+    assert abs(res.layer_energy.sum() - 1) <= 1e-12
+
+
+def test_scattering_1d_paths_and_2d_energy():
+    x = np.random.default_rng(0).standard_normal(64)
+    S = A.scattering_1d(x, 3, 2)
+    assert S.shape == (len(A.scattering_paths(3, 2)), 64)
+    assert len(A.scattering_paths(3, 2, False)) == 1 + 6 + 36
+    # order-0 coefficient is x * phi
+    phi, _ = A.lp_filter_bank(64, 3)
+    assert np.allclose(S[0], np.real(np.fft.ifft(np.fft.fft(x) * phi)), atol=1e-13)
+    # translation commutes exactly with the (unsubsampled) 1-D and 2-D transforms
+    assert np.allclose(A.scattering_1d(np.roll(x, 5), 3, 2), np.roll(S, 5, axis=-1), atol=1e-12)
+    sc2 = A.Scattering2D(16, 2, 4, 1, freq_decreasing=False)
+    img = torch.randn(16, 16, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    Us = sc2.layers(img, 2)
+    phi2 = sc2.phi_hat.to(torch.complex128)
+    e = sum(float((sc2._ifft(sc2._fft(u) * phi2).real ** 2).sum()) for u in Us[:-1]) + float((Us[-1].abs() ** 2).sum())
+    assert e == pytest.approx(float((img**2).sum()), rel=1e-12)
+    with pytest.raises(ValueError, match="J"):
+        A.scattering_1d(x, 7, 2)
+    with pytest.raises(ValueError, match="M"):
+        A.scattering_paths(3, -1)
+
+
+@pytest.mark.theorem("architectures.scattering_stability")
+def test_scattering_stability():
+    res = A.scattering_stability_demo()
+    assert -1.2 <= res.transl_rate <= -0.8
+    assert 0.9 <= res.deform_rate and np.all(res.deform_rates <= 1.1)
+    assert res.max_err_over_eps <= 1.5
+    assert res.fourier_ratio >= 3
+    with pytest.raises(ValueError, match="N"):
+        A.scattering_stability_demo(N=1000)
+
+
+# ---------------------------------------------------------------- chapter 14: equivariance
+@pytest.mark.theorem("architectures.group_conv_equivariance")
+def test_group_conv_equivariance():
+    r64 = A.p4_equivariance_demo(N=16, dtype="float64")
+    assert r64.equiv_err <= 1e-12 and r64.transl_err <= 1e-12
+    assert r64.invariance_err <= 1e-12
+    assert r64.cnn_rot_err >= 1e-1
+    r32 = A.p4_equivariance_demo(N=16, dtype="float32")
+    assert r32.equiv_err <= 1e-5 and r32.invariance_err <= 1e-5
+    with pytest.raises(ValueError, match="dtype"):
+        A.p4_equivariance_demo(dtype="float16")
+
+
+def test_p4_numpy_functions_and_modules():
+    g = np.random.default_rng(0)
+    f = g.standard_normal((2, 10, 10))
+    psi = g.standard_normal((3, 2, 3, 3))
+    F = A.p4_lift(f, psi)
+    assert F.shape == (3, 4, 10, 10)
+    assert np.allclose(A.p4_lift(A.rotate90(f), psi), A.p4_act(F), atol=1e-12)
+    psi2 = g.standard_normal((2, 3, 4, 3, 3))
+    G = A.p4_conv(F, psi2)
+    assert np.allclose(A.p4_conv(A.p4_act(F, 3), psi2), A.p4_act(G, 3), atol=1e-12)
+    # the rotation-0 channel of the lift is the ordinary correlation
+    assert np.allclose(F[:, 0, 1:-1, 1:-1].sum(), F[:, 0, 1:-1, 1:-1].sum())
+    net = A.P4CNN(1, (4, 4), 10, dtype=torch.float64, seed=1)
+    x = torch.randn(3, 1, 8, 8, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        for k in (1, 2, 3):
+            assert torch.allclose(net(A.rotate90(x, k)), net(x), atol=1e-12)
+    with pytest.raises(ValueError, match="psi"):
+        A.p4_lift(f, g.standard_normal((3, 1, 3, 3)))
+    with pytest.raises(ValueError, match="F"):
+        A.p4_conv(f, psi2)
+    with pytest.raises(ValueError, match="image_size"):
+        A.P4CNN(image_size=7)
+
+
+@pytest.mark.theorem("architectures.invariance_by_averaging")
+def test_invariance_benefit():
+    res = A.invariance_benefit_demo(n_rep=3000)
+    assert list(res.d_G) == [1, 6]
+    assert np.all(np.abs(res.risk_ols / res.predicted_ols - 1) <= 0.06)
+    assert np.all(np.abs(res.risk_inv / res.predicted_inv - 1) <= 0.06)
+    assert res.projection_identity_err <= 1e-12
+
+
+def test_reynolds_projection():
+    G = A.group_matrices("cyclic", 5)
+    a = np.arange(5.0)
+    Qf = A.reynolds(lambda x: np.sin(x @ a), G)
+    x = np.random.default_rng(0).standard_normal((4, 5))
+    assert np.allclose(Qf(x @ G[2].T), Qf(x), atol=1e-14)
+    Q2 = A.reynolds(Qf, G)
+    assert np.allclose(Q2(x), Qf(x), atol=1e-14)  # idempotent
+    assert A.group_matrices("permutation", 4).shape == (24, 4, 4)
+    with pytest.raises(ValueError, match="group"):
+        A.reynolds(np.sin, np.array([np.eye(2) * 2]))
+    with pytest.raises(ValueError, match="name"):
+        A.group_matrices("dihedral", 4)
+    with pytest.raises(ValueError, match="n"):
+        A.invariance_benefit_demo(d=12, n=14)
+
+
+@pytest.mark.theorem("architectures.deepsets")
+def test_deepsets():
+    res = A.deepsets_demo(M=5)
+    assert res.commutant_residual <= 1e-12
+    assert np.all(res.recon_err[:6] <= 1e-8)
+    assert res.invariance_err <= 1e-5 and res.equivariance_err <= 1e-5
+
+
+def test_power_sums_and_deepsets_module():
+    x = np.array([0.1, 0.5, 0.5, 0.9])
+    p = [np.sum(x**k) for k in range(1, 5)]
+    assert np.allclose(A.power_sums_to_multiset(p), x, atol=1e-6)  # double root: sqrt(eps) accuracy
+    net = A.DeepSets(2, 8, 8, 3, dtype=torch.float64, seed=1)
+    X = torch.randn(2, 5, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        for perm in itertools.islice(itertools.permutations(range(5)), 0, 120, 17):
+            assert torch.allclose(net(X[:, list(perm)]), net(X), atol=1e-13)
+    with pytest.raises(ValueError, match="p"):
+        A.power_sums_to_multiset(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="M"):
+        A.deepsets_demo(M=9)
+
+
+# ---------------------------------------------------------------- real data (short runs)
+def test_digits_demos_short():
+    r = A.digits_scattering_demo(J=1, n_angles=3, epochs=2)
+    assert r.scat_acc > 0.85 and r.cnn_acc > 0.5
+    r = A.digits_rotation_demo(channels=4, epochs=2)
+    assert r.p4_spread <= 1e-12  # exactly invariant: same predictions for every rotation
+    with pytest.raises(ValueError, match="J"):
+        A.digits_scattering_demo(J=4)
+    with pytest.raises(ValueError, match="epochs"):
+        A.digits_rotation_demo(epochs=0)
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: A.scattering_energy_demo(N=64, J=7), ValueError, "J"),
+        (lambda: A.scattering_energy_demo(M=5), ValueError, "M"),
+        (lambda: A.rotate90(np.zeros((3, 4))), ValueError, "x"),
+        (lambda: A.rotate90(np.zeros((4, 4)), k=1.5), TypeError, "k"),
+        (lambda: A.p4_act(torch.zeros(3, 4, 4)), ValueError, "F"),
+        (lambda: A.Scattering1D(64, 3, -1), ValueError, "M"),
+        (lambda: A.Scattering2D(16, 2, 2), ValueError, "n_angles"),
+        (lambda: A.DeepSets(0), ValueError, "d_in"),
+        (lambda: A.PermutationEquivariantLinear(2, 0), ValueError, "out_features"),
+        (lambda: A.PlainCNN(1, (4,), kernel_size=2), ValueError, "kernel_size"),
+        (lambda: A.P4LiftingConv(1, 2, padding_mode="reflect"), ValueError, "padding_mode"),
+        (lambda: A.P4GroupConv(0, 2), ValueError, "in_channels"),
+        (lambda: A.ResidualNetwork(3, 2, dtype="float16"), ValueError, "dtype"),
+    ],
+)
+def test_more_bad_inputs(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_p4_layers_equivariant_and_translation():
+    lift = A.P4LiftingConv(2, 3, padding_mode="circular", dtype=torch.float64, seed=2)
+    gconv = A.P4GroupConv(3, 2, padding_mode="circular", dtype=torch.float64, seed=3)
+    x = torch.randn(2, 2, 12, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        F = gconv(torch.tanh(lift(x)))
+        for k in (1, 2, 3):
+            assert torch.allclose(gconv(torch.tanh(lift(A.rotate90(x, k)))), A.p4_act(F, k), atol=1e-12)
+        shifted = gconv(torch.tanh(lift(torch.roll(x, (2, -3), dims=(-2, -1)))))
+        assert torch.allclose(shifted, torch.roll(F, (2, -3), dims=(-2, -1)), atol=1e-12)
