@@ -1,0 +1,351 @@
+"""Tests of Part II (dlmath.expressivity): universal approximation, Barron/Maurey, depth."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from dlmath import expressivity as E
+from dlmath.nets import count_parameters
+
+
+# --------------------------------------------------------------------------------------------
+# Theorems
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.theorem("expressivity.uat_ck")
+def test_uat_ck_rate_and_constant():
+    res = E.uat_1d_rate_demo(widths=2 ** np.arange(3, 9))
+    assert res.rate <= -1.9
+    # the bound ||f''||/(8 n^2) holds for every n and is attained asymptotically for sin(2 pi x)
+    assert res.max_ratio <= 1.0 + 1e-9
+    big = res.widths >= 64
+    assert np.all(np.abs(res.sup_err[big] * res.widths[big] ** 2 / (math.pi ** 2 / 2) - 1) <= 0.02)
+
+
+@pytest.mark.theorem("expressivity.uat_ck")
+def test_polynomial_activation_is_not_universal():
+    res = E.polynomial_activation_demo(degree=2, widths=(2, 8, 32))
+    assert np.all(res.poly_rank <= 3)
+    assert np.all(res.poly_err >= res.predicted * (1 - 1e-9))
+    assert res.relu_err[-1] < 0.5 * res.predicted
+
+
+@pytest.mark.theorem("expressivity.uat_lp")
+def test_heaviside_lp_closed_form():
+    res = E.heaviside_lp_demo(hs=(1e-1, 1e-2, 1e-3), ps=(1, 2, 4))
+    assert res.max_rel_err <= 1e-3
+    assert np.all(res.sup_err >= 0.5)
+    assert np.allclose(res.sup_err, 1.0)
+    # slopes 1/p in h
+    for j, p in enumerate(res.ps):
+        slope = np.polyfit(np.log(res.hs), np.log(res.lp_err[:, j]), 1)[0]
+        assert abs(slope - 1 / p) < 0.01
+
+
+@pytest.mark.theorem("expressivity.uat_sobolev")
+def test_sobolev_rates_and_sharp_constants():
+    res = E.sobolev_rate_demo(widths=2 ** np.arange(3, 8))
+    assert -1.1 <= res.rate_h1 <= -0.9
+    assert -2.1 <= res.rate_l2 <= -1.9
+    assert abs(res.const_h1 / res.predicted_const_h1 - 1) <= 0.01
+    assert abs(res.const_l2 / res.predicted_const_l2 - 1) <= 0.01
+    assert abs(res.predicted_const_h1 - (2 * math.pi) ** 2 / math.sqrt(24)) < 1e-12
+    # the non-asymptotic bounds ||f''||/(pi n) and ||f''||/(pi^2 n^2)
+    f2 = (2 * math.pi) ** 2 / math.sqrt(2)
+    n = res.widths.astype(float)
+    assert np.all(res.h1_err <= f2 / (math.pi * n))
+    assert np.all(res.l2_err <= f2 / (math.pi ** 2 * n ** 2))
+
+
+@pytest.mark.theorem("expressivity.barron_maurey")
+def test_maurey_exact_constant_every_dimension():
+    res = E.maurey_demo(dims=(1, 10, 100), widths=(16, 64, 256), n_seeds=40)
+    assert res.predicted == pytest.approx(0.5 - 1 / (2 * math.pi), abs=1e-15)
+    scaled = res.widths * res.mse / res.predicted
+    z = (res.mse - res.predicted / res.widths) / res.mse_se
+    assert np.all(np.abs(z) <= 3.5)                     # each (d, n) within 3.5 standard errors
+    assert np.all((scaled.mean(axis=1) >= 0.8) & (scaled.mean(axis=1) <= 1.25))
+    assert np.all((scaled[1:] >= 0.8) & (scaled[1:] <= 1.25))  # d >= 10: 2000 test points average well
+    assert np.all((res.rates >= -0.6) & (res.rates <= -0.4))
+
+
+@pytest.mark.theorem("expressivity.telgarsky_sawtooth")
+def test_telgarsky_pieces_and_l1_bound():
+    res = E.telgarsky_demo(ks=range(1, 9))
+    assert np.array_equal(res.pieces, 2 ** res.ks)
+    assert np.all(res.random_max_pieces <= res.piece_bounds)
+    assert np.all(res.l1_errors >= res.l1_lower_bounds)
+    assert np.all(res.l1_lower_bounds > 0)
+
+
+@pytest.mark.theorem("expressivity.yarotsky_square")
+def test_yarotsky_square_exact_and_product_bound():
+    res = E.yarotsky_demo(ms=range(1, 11), n_pairs=50_000)
+    assert res.max_rel_dev < 1e-12
+    assert np.all(res.prod_err <= res.prod_bound * (1 + 1e-12))
+    # the bound is attained at x = y = M 2^{-m}
+    assert np.all(res.prod_err >= res.prod_bound * (1 - 1e-12))
+
+
+@pytest.mark.theorem("expressivity.curse_of_dimensionality")
+def test_curse_rates():
+    res = E.curse_demo(dims=(1, 2, 3))
+    assert np.all((res.rates_vs_m >= -2.2) & (res.rates_vs_m <= -1.8))
+    assert np.all(np.abs(res.rates_vs_N * res.dims / 2 + 1) <= 0.12)
+    assert np.allclose(res.predicted, -2 / res.dims)
+
+
+# --------------------------------------------------------------------------------------------
+# Networks built from explicit weights
+# --------------------------------------------------------------------------------------------
+
+
+def test_shallow_interpolant_network_matches_formula():
+    f = lambda x: np.exp(np.sin(3 * x))  # noqa: E731
+    n = 17
+    net = E.shallow_relu_interpolant(f, n)
+    assert isinstance(net, torch.nn.Module)
+    assert net.depth == 1 and net.widths == (1, n, 1)
+    assert net.n_params == count_parameters(net) == 3 * n + 1
+    x = np.linspace(0, 1, 1001)
+    nodes = np.arange(n + 1) / n
+    assert np.max(np.abs(net.evaluate(x) - np.interp(x, nodes, f(nodes)))) < 1e-13
+
+
+def test_heaviside_ramp_network():
+    net = E.heaviside_ramp_network(0.25)
+    x = np.array([-1.0, 0.0, 0.125, 0.25, 2.0])
+    assert np.allclose(net.evaluate(x), [0, 0, 0.5, 1, 1], atol=1e-15)
+    assert net.n_params == 7
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 9])
+def test_sawtooth_network_matches_tent_composition(k):
+    net = E.sawtooth_network(k)
+    assert net.depth == k and max(net.widths[1:-1]) == 2
+    assert net.n_params == count_parameters(net) == 6 * k + 1
+    x = np.linspace(0, 1, 4097)
+    y = x.copy()
+    for _ in range(k):
+        y = np.where(y <= 0.5, 2 * y, 2 - 2 * y)
+    assert np.max(np.abs(E.sawtooth(x, k) - y)) < 1e-12
+    assert count_linear_pieces_of(net) == 2 ** k
+
+
+def count_linear_pieces_of(net, a=0.0, b=1.0):
+    return E.count_linear_pieces(*net.numpy_layers(), a, b)
+
+
+@pytest.mark.parametrize("m", [1, 3, 6, 10])
+def test_yarotsky_square_network_is_interpolant(m):
+    net = E.yarotsky_square_network(m)
+    assert net.depth == m and max(net.widths[1:-1]) == 3
+    assert net.n_params == count_parameters(net) == 12 * m - 2
+    x = np.linspace(0, 1, 2 ** 12 + 1)
+    nodes = np.arange(2 ** m + 1) / 2 ** m
+    assert np.max(np.abs(E.yarotsky_square(x, m) - np.interp(x, nodes, nodes ** 2))) < 1e-15
+    # formula f_m = x - sum_s g_s / 4^s
+    fm = x - sum(E.sawtooth(x, s) / 4.0 ** s for s in range(1, m + 1))
+    assert np.max(np.abs(E.yarotsky_square(x, m) - fm)) < 1e-15
+    assert count_linear_pieces_of(net) == 2 ** m
+
+
+@pytest.mark.parametrize("m", [2, 5])
+def test_yarotsky_product_network(m):
+    M = 2.5
+    net = E.yarotsky_product_network(m, M)
+    assert net.depth == m + 1 and max(net.widths[1:-1]) == 9
+    assert net.n_params == 90 * m + 1
+    g = np.random.default_rng(0)
+    x, y = g.uniform(-M, M, 2000), g.uniform(-M, M, 2000)
+    fm = E.yarotsky_square_network(m)
+
+    def f(t):
+        return fm.evaluate(t)
+
+    formula = 2 * M ** 2 * (f(np.abs(x + y) / (2 * M)) - f(np.abs(x) / (2 * M)) - f(np.abs(y) / (2 * M)))
+    out = E.yarotsky_product(x, y, m, M)
+    assert np.max(np.abs(out - formula)) < 1e-12
+    assert np.max(np.abs(out - x * y)) <= M ** 2 * 2.0 ** (-2 * m) * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("d, m", [(1, 5), (2, 4), (3, 3)])
+def test_simplex_network_matches_barycentric_formula(d, m):
+    g = np.random.default_rng(d)
+    vals = g.standard_normal((m + 1,) * d)
+    X = g.uniform(0, 1, (500, d))
+    net = E.simplex_interpolant_network(vals, m)
+    assert net.depth == 2 + math.ceil(math.log2(d))
+    assert np.max(np.abs(net.evaluate(X) - E.simplex_interpolate(vals, m, X))) < 1e-12
+    # interpolation at the nodes, and exactness for affine functions
+    nodes = np.stack(np.meshgrid(*[np.arange(m + 1) / m] * d, indexing="ij"), -1).reshape(-1, d)
+    assert np.allclose(E.simplex_interpolate(vals, m, nodes), vals.reshape(-1), atol=1e-13)
+    a = g.standard_normal(d)
+    aff = (nodes @ a + 0.3).reshape((m + 1,) * d)
+    assert np.allclose(E.simplex_interpolate(aff, m, X), X @ a + 0.3, atol=1e-12)
+
+
+def test_hat_function_values():
+    net = E.hat_function_network(2)
+    pts = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, -1.0], [0.5, 0.25], [-0.5, -0.5]])
+    assert np.allclose(net.evaluate(pts), [1.0, 0.0, 0.0, 0.0, 0.5, 0.5], atol=1e-15)
+
+
+def test_relu_net_is_trainable_module():
+    net = E.sawtooth_network(3)
+    x = torch.rand(8, 1, dtype=torch.float64)
+    net(x).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())
+
+
+# --------------------------------------------------------------------------------------------
+# count_linear_pieces against closed forms
+# --------------------------------------------------------------------------------------------
+
+
+def test_count_pieces_closed_forms():
+    # |x| on [-1, 1]: 2 pieces; on [0, 1]: 1 piece
+    ws, bs = [np.array([[1.0], [-1.0]]), np.array([[1.0, 1.0]])], [np.zeros(2), np.zeros(1)]
+    assert E.count_linear_pieces(ws, bs, -1.0, 1.0) == 2
+    assert E.count_linear_pieces(ws, bs, 0.0, 1.0) == 1
+    # sigma(x) - sigma(x) == 0: breakpoints that cancel are not pieces
+    ws0 = [np.array([[1.0], [1.0]]), np.array([[1.0, -1.0]])]
+    assert E.count_linear_pieces(ws0, bs, -math.inf, math.inf) == 1
+    # shallow interpolant of a strictly convex function: n pieces on [0, 1], n + 1 on R with a kink at 0
+    net = E.shallow_relu_interpolant(lambda x: x ** 2, 12)
+    assert E.count_linear_pieces(*net.numpy_layers(), 0.0, 1.0) == 12
+    assert E.count_linear_pieces(*net.numpy_layers(), -math.inf, math.inf) == 13
+
+
+def test_count_pieces_product_bound_random():
+    g = np.random.default_rng(3)
+    for L in (1, 2, 3):
+        for m in (2, 3):
+            sizes = [1] + [m] * L + [1]
+            ws = [g.standard_normal((sizes[i + 1], sizes[i])) for i in range(L + 1)]
+            bs = [g.standard_normal(sizes[i + 1]) for i in range(L + 1)]
+            n = E.count_linear_pieces(ws, bs, -math.inf, math.inf)
+            assert 1 <= n <= (m + 1) ** L
+            # check against dense sampling of slopes on a bounded window
+            net = E.ReLUNet(ws, bs)
+            x = np.linspace(-30, 30, 600_001)
+            slope = np.diff(net.evaluate(x)) / np.diff(x)
+            flags = np.abs(np.diff(slope)) > 1e-7
+            kinks = int(np.sum(flags[1:] & ~flags[:-1]) + flags[0])  # runs of flagged cells
+            assert kinks == n - 1
+
+
+# --------------------------------------------------------------------------------------------
+# Bad inputs
+# --------------------------------------------------------------------------------------------
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="n"):
+        E.shallow_relu_interpolant(np.sin, 0)
+    with pytest.raises(TypeError, match="f"):
+        E.shallow_relu_interpolant("sin", 3)
+    with pytest.raises(ValueError, match="h"):
+        E.heaviside_ramp_network(0.0)
+    with pytest.raises(ValueError, match="k"):
+        E.sawtooth_network(0)
+    with pytest.raises(ValueError, match="x"):
+        E.sawtooth(np.array([1.5]), 2)
+    with pytest.raises(ValueError, match="m"):
+        E.yarotsky_square_network(0)
+    with pytest.raises(ValueError, match="M"):
+        E.yarotsky_product_network(2, -1.0)
+    with pytest.raises(ValueError, match="x"):
+        E.yarotsky_product(np.array([4.0]), np.array([0.0]), 2, 3.0)
+    with pytest.raises(ValueError, match="x"):
+        E.yarotsky_square(np.array([-0.1]), 2)
+    with pytest.raises(ValueError, match="d"):
+        E.hat_function_network(0)
+    with pytest.raises(ValueError, match="values"):
+        E.simplex_interpolate(np.zeros((3, 4)), 2, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="X"):
+        E.simplex_interpolate(np.zeros((3, 3)), 2, np.full((1, 2), 2.0))
+    with pytest.raises(ValueError, match="values"):
+        E.simplex_interpolant_network(np.zeros((3, 4)), 2)
+    with pytest.raises(ValueError, match="a"):
+        E.count_linear_pieces([np.ones((1, 1))], [np.zeros(1)], 1.0, 0.0)
+    with pytest.raises(ValueError, match="weights"):
+        E.count_linear_pieces([np.ones((2, 2))], [np.zeros(2)])
+    with pytest.raises(ValueError, match="biases"):
+        E.ReLUNet([np.ones((2, 1))], [np.zeros(3)])
+    with pytest.raises(ValueError, match="widths"):
+        E.uat_1d_rate_demo(widths=(8,))
+    with pytest.raises(ValueError, match="f"):
+        E.uat_1d_rate_demo(f="cos")
+    with pytest.raises(ValueError, match="hs"):
+        E.heaviside_lp_demo(hs=(2.0,))
+    with pytest.raises(ValueError, match="ps"):
+        E.heaviside_lp_demo(ps=(0.5,))
+    with pytest.raises(ValueError, match="widths"):
+        E.sobolev_rate_demo(widths=(0, 4))
+    with pytest.raises(ValueError, match="degree"):
+        E.polynomial_activation_demo(degree=0)
+    with pytest.raises(ValueError, match="n_seeds"):
+        E.maurey_demo(n_seeds=1)
+    with pytest.raises(ValueError, match="dims"):
+        E.maurey_demo(dims=(0, 3))
+    with pytest.raises(ValueError, match="ks"):
+        E.telgarsky_demo(ks=(0,))
+    with pytest.raises(ValueError, match="ms"):
+        E.yarotsky_demo(ms=(0,))
+    with pytest.raises(ValueError, match="dims"):
+        E.curse_demo(dims=(5,))
+    with pytest.raises(ValueError, match="deep_width"):
+        E.depth_separation_training_demo(deep_width=1)
+    with pytest.raises(ValueError, match="device"):
+        E.uat_1d_rate_demo(device="nonsense")
+    with pytest.raises(TypeError, match="seed"):
+        E.curse_demo(seed=1.5)
+
+
+def test_results_are_frozen_and_plot():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = E.curse_demo(dims=(1, 2))
+    with pytest.raises(Exception):
+        res.sup_err[0, 0] = 1.0
+    results = [
+        res,
+        E.polynomial_activation_demo(widths=(2, 4)),
+        E.uat_1d_rate_demo(widths=(8, 16)),
+        E.heaviside_lp_demo(hs=(0.1, 0.01), ps=(1, 2)),
+        E.sobolev_rate_demo(widths=(8, 16)),
+        E.maurey_demo(dims=(1, 2), widths=(4, 8), n_seeds=2),
+        E.telgarsky_demo(ks=(1, 2)),
+        E.yarotsky_demo(ms=(1, 2), n_pairs=100),
+    ]
+    for r in results:
+        ax = r.plot()
+        assert ax is not None
+        plt.gcf().savefig(io.BytesIO(), format="png")  # renders every label (mathtext errors raise here)
+        plt.close("all")
+
+
+def test_depth_training_demo_runs_small():
+    res = E.depth_separation_training_demo(k=3, deep_width=2, steps=20, n_restarts=1)
+    assert res.shallow_params <= res.deep_params
+    assert res.shallow_loss.shape == (20,) and np.all(np.isfinite(res.deep_loss))
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res.plot()
+    plt.gcf().savefig(io.BytesIO(), format="png")
+    plt.close("all")
