@@ -1,0 +1,334 @@
+"""Tests of dlmath.kernels (Part IV: kernels, Gaussian processes, NTK, generalisation)."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from dlmath import kernels as K
+from dlmath.nets import mlp
+
+
+# ------------------------------------------------------------------ catalogue results
+@pytest.mark.theorem("kernels.random_fourier_features")
+def test_rff_rate_and_variance_identity():
+    res = K.rff_demo(Ds=(64, 256, 1024, 4096), n_grid=15, n_seeds=5, n_var=2_000_000)
+    assert -0.6 <= res.rate <= -0.4
+    assert abs(res.var_emp / res.var_pred - 1) <= 0.01
+
+
+@pytest.mark.theorem("kernels.arccos_kernel")
+def test_arccos_closed_forms_match_monte_carlo():
+    res = K.arccos_demo(n_samples=1_000_000)
+    assert res.max_z_score <= 4.0
+    # a wrong constant (e.g. 1/pi instead of 1/(2 pi)) is far outside
+    assert np.max(np.abs(res.mc - res.closed)) < 0.01
+
+
+@pytest.mark.theorem("kernels.krr_representer")
+def test_krr_equals_gp_mean_and_rff_converges():
+    res = K.krr_demo(Ds=2 ** np.arange(6, 13), n_seeds=5)
+    assert res.gp_krr_gap <= 1e-10
+    assert -0.65 <= res.rate <= -0.35
+
+
+@pytest.mark.theorem("kernels.krr_bias_variance")
+def test_krr_bias_variance_closed_form():
+    res = K.krr_bias_variance_demo(n_rep=4000)
+    assert res.max_rel_err <= 0.03
+    assert res.lam_star_closed == res.lam_star_mc
+
+
+@pytest.mark.theorem("kernels.nngp_limit")
+def test_nngp_limit_and_kurtosis():
+    res = K.nngp_demo(width=256, n_nets=4000, widths=(4, 8, 16, 32), n_nets_kurtosis=400_000)
+    assert res.max_rel_err <= 0.05
+    nk = res.widths * res.excess_kurtosis
+    assert np.all((nk >= 13.5) & (nk <= 16.5))
+
+
+@pytest.mark.theorem("kernels.ntk_limit")
+def test_ntk_limit_rate():
+    res = K.ntk_limit_demo(widths=(64, 256, 1024, 2048), n_seeds=5)
+    assert -0.7 <= res.rate <= -0.3
+    assert res.rel_dev[-1] <= 0.1
+
+
+@pytest.mark.theorem("kernels.depth_limit")
+def test_depth_limit():
+    res = K.depth_limit_demo(depths=np.arange(1, 21), width=1024, n_seeds=2)
+    assert res.q_rel_err <= 1e-12
+    assert res.ntk_rel_err <= 1e-12
+    assert res.max_rel_dev <= 0.02
+    assert res.corr_emp_max_dev <= 0.05
+
+
+@pytest.mark.theorem("kernels.lazy_training")
+def test_lazy_training_rate():
+    res = K.lazy_training_demo(widths=(128, 512, 2048), steps=200, n_seeds=3)
+    assert -0.7 <= res.rate <= -0.3
+    assert res.rel_dev[-1] < res.rel_dev[0]
+
+
+@pytest.mark.theorem("kernels.double_descent")
+def test_double_descent_exact_risk():
+    res = K.double_descent_demo(n_rep=2000)
+    assert res.max_rel_err <= 0.08
+
+
+@pytest.mark.theorem("kernels.rademacher_bounds")
+def test_rademacher_linear_bound():
+    res = K.rademacher_demo()
+    assert np.all((res.ratio >= 0.9) & (res.ratio <= 1.0))
+    assert -0.55 <= res.rate <= -0.45
+
+
+# ------------------------------------------------------------------ kernels vs networks
+def _mc_output_cov(X, depth, sw2, sb2, activation, width=512, n_nets=40, d_out=200):
+    """Empirical covariance of mlp outputs: n_nets networks, d_out output units each."""
+    Xt = torch.as_tensor(X, dtype=torch.float64)
+    acc = torch.zeros(len(X), len(X), dtype=torch.float64)
+    with torch.no_grad():
+        for s in range(n_nets):
+            net = mlp(X.shape[1], width, depth, d_out, activation=activation, sw2=sw2, sb2=sb2,
+                      dtype=torch.float64, seed=100 + s)
+            F = net(Xt)  # (n, d_out)
+            acc += F @ F.T / d_out
+    return acc / n_nets
+
+
+@pytest.mark.parametrize("depth, sw2, sb2, activation", [
+    (1, 2.0, 0.0, "relu"), (3, 1.5, 0.2, "relu"), (2, 1.0, 0.1, "erf"), (3, 3.0, 0.0, "erf"),
+])
+def test_nngp_kernel_matches_random_mlps(depth, sw2, sb2, activation):
+    X = np.random.default_rng(0).standard_normal((5, 4))
+    Kan = K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
+    Kmc = _mc_output_cov(X, depth, sw2, sb2, activation)
+    assert float((Kmc - Kan).abs().max() / Kan.diagonal().max()) < 0.05
+
+
+@pytest.mark.parametrize("depth, sw2, sb2, activation", [
+    (1, 2.0, 0.0, "relu"), (2, 2.0, 0.1, "relu"), (3, 1.5, 0.3, "relu"), (1, 1.0, 0.0, "erf"), (2, 2.5, 0.2, "erf"),
+])
+def test_empirical_ntk_matches_analytic(depth, sw2, sb2, activation):
+    X = np.random.default_rng(1).standard_normal((5, 3))
+    theta = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
+    devs = []
+    for s in range(3):
+        net = mlp(3, 1024, depth, activation=activation, sw2=sw2, sb2=sb2, dtype=torch.float64, seed=s)
+        emp = K.empirical_ntk(net, X)
+        devs.append(float(torch.linalg.norm(emp - theta) / torch.linalg.norm(theta)))
+    assert np.median(devs) < 0.08
+
+
+def test_empirical_ntk_depth0_is_exact():
+    # an affine map: Theta = (sw2 x.x'/d + sb2), exactly, at any width
+    X = np.random.default_rng(2).standard_normal((4, 3))
+    net = mlp(3, 7, 0, sw2=1.3, sb2=0.4, dtype=torch.float64)
+    emp = K.empirical_ntk(net, X)
+    assert torch.allclose(emp, K.ntk_kernel(X, depth=0, sw2=1.3, sb2=0.4), atol=1e-14)
+
+
+def test_empirical_ntk_cross_and_symmetry():
+    X = torch.randn(4, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    Y = torch.randn(6, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    net = mlp(3, 16, 2, dtype=torch.float64, sb2=0.1)
+    full = K.empirical_ntk(net, torch.cat([X, Y]))
+    cross = K.empirical_ntk(net, X, Y)
+    assert cross.shape == (4, 6)
+    assert torch.allclose(cross, full[:4, 4:], atol=1e-12)
+    # compare with a plain autograd computation of one entry
+    g1 = torch.autograd.grad(net(X[:1]).sum(), list(net.parameters()))
+    g2 = torch.autograd.grad(net(Y[:1]).sum(), list(net.parameters()))
+    manual = sum(float((a * b).sum()) for a, b in zip(g1, g2))
+    assert cross[0, 0].item() == pytest.approx(manual, rel=1e-12)
+
+
+def test_kernels_basic_properties():
+    X = np.random.default_rng(3).standard_normal((300, 5))
+    for fn in (K.nngp_kernel, K.ntk_kernel):
+        for act in ("relu", "erf"):
+            G = fn(X, depth=3, sb2=0.1, activation=act)
+            assert G.dtype == torch.float64 and G.shape == (300, 300)
+            assert torch.equal(G, G.T)
+            assert float(torch.linalg.eigvalsh(G).min()) > -1e-9 * float(G.diagonal().max())
+            cross = fn(X[:10], X[10:30], depth=3, sb2=0.1, activation=act)
+            assert torch.allclose(cross, G[:10, 10:30], rtol=1e-10, atol=1e-12)
+    # tensors accepted
+    assert torch.allclose(K.nngp_kernel(torch.as_tensor(X), depth=1), K.nngp_kernel(X, depth=1))
+
+
+def test_relu_nngp_one_layer_is_arccos():
+    X = np.random.default_rng(4).standard_normal((6, 3))
+    Kn = K.nngp_kernel(X, depth=1, sw2=2.0, sb2=0.0).numpy()
+    # K^2 = 2 E[relu relu] with K^1 = 2 x.x'/d  ->  (2/d) k_1(x, x') / 2 * 2 ...
+    expected = (2.0 / 3.0) * K.arccos_kernel(X, X, n=1)
+    assert np.allclose(Kn, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_arccos_kernel_monte_carlo_and_cases():
+    g = np.random.default_rng(5)
+    X = g.standard_normal((3, 4))
+    W = g.standard_normal((1_000_000, 4))
+    P = W @ X.T
+    for n in (0, 1, 2):
+        feat = (P > 0) * np.abs(P) ** n
+        mc = 2 * feat.T @ feat / len(W)
+        assert np.allclose(K.arccos_kernel(X, X, n=n), mc, rtol=0.02, atol=0.01)
+    # Cho-Saul drafting case: K = [[1.3,.4],[.4,.7]]
+    assert K.relu_expectation(1.3, 0.4, 0.7) == pytest.approx(0.26538, abs=5e-5)
+    assert K.step_expectation(1.0, 0.0, 1.0) == pytest.approx(0.25)
+    assert K.relu_expectation(2.0, 2.0, 2.0) == pytest.approx(1.0)  # E relu(u)^2 = q/2
+
+
+def test_correlation_map_fixed_point_and_range():
+    c = np.linspace(-1, 1, 11)
+    out = K.correlation_map(c)
+    assert out[-1] == pytest.approx(1.0)
+    assert np.all(out >= c - 1e-15)
+    assert K.correlation_map(-1.0) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_gp_posterior_and_krr():
+    g = np.random.default_rng(6)
+    x = g.uniform(-1, 1, (20, 1))
+    xs = np.linspace(-1, 1, 7)[:, None]
+    Kxx = K.gaussian_kernel(x, lengthscale=0.5)
+    Kxs = K.gaussian_kernel(x, xs, lengthscale=0.5)
+    Kss = K.gaussian_kernel(xs, lengthscale=0.5)
+    y = np.sin(3 * x[:, 0])
+    mean, cov = K.gp_posterior(Kxx, Kxs, Kss, y, 0.1)
+    alpha = K.krr_fit(Kxx, y, 0.1 / 20)
+    assert np.allclose(mean, Kxs.T @ alpha, atol=1e-12)
+    assert np.all(np.linalg.eigvalsh(cov) > -1e-10)
+    # conditioning on a training point with zero noise pins it down
+    m0, c0 = K.gp_posterior(Kxx[:5, :5], Kxx[:5, :1], Kxx[:1, :1], y[:5], 0.0)
+    assert m0[0] == pytest.approx(y[0], abs=1e-8) and abs(c0[0, 0]) < 1e-8
+
+
+def test_krr_risk_closed_form_limits():
+    g = np.random.default_rng(7)
+    x = g.uniform(-1, 1, (30, 1))
+    Kx = K.gaussian_kernel(x, lengthscale=0.3)
+    f = np.sin(3 * x[:, 0])
+    b, v = K.krr_risk_closed_form(Kx, f, 0.3, 1e6)
+    assert b == pytest.approx(np.mean(f**2), rel=1e-4) and v < 1e-8
+
+
+def test_rff_features_unbiased():
+    X = np.array([[0.0, 0.0], [0.5, -0.5]])
+    Z = K.rff_features(X, 400_000, lengthscale=0.7, seed=3)
+    assert Z.shape == (2, 400_000)
+    assert (Z @ Z.T)[0, 1] == pytest.approx(math.exp(-0.5 / (2 * 0.49)), abs=0.01)
+
+
+def test_double_descent_closed_form_values():
+    assert K.double_descent_closed_form(40, 20, 0.5, 1.0) == pytest.approx(0.25 * 20 / 19)
+    assert K.double_descent_closed_form(40, 80, 0.5, 1.0) == pytest.approx(0.5 + 0.25 * 40 / 39)
+    assert math.isinf(K.double_descent_closed_form(40, 40, 0.5, 1.0))
+
+
+def test_rademacher_linear_small_case():
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    # E||e1 eps1 + e2 eps2|| = sqrt(2) exactly
+    assert K.rademacher_linear(X, B=2.0, n_signs=50) == pytest.approx(math.sqrt(2.0))
+
+
+def test_norm_bound_demo_is_valid_bound_shape():
+    res = K.norm_bound_demo(widths=(16, 64), steps=50)
+    assert np.all(res.complexity > 0) and res.complexity.shape == (2,)
+    # the product of Frobenius norms of the effective weights grows with the width (~ sqrt(width))
+    assert res.frob_product[1] > res.frob_product[0]
+    with pytest.raises(ValueError, match="lr"):
+        K.norm_bound_demo(lr=0.0)
+
+
+def test_diabetes_networks_approach_ntk_predictor():
+    res = K.diabetes_ntk_demo(widths=(32, 512), steps=60, n_train=150, n_seeds=1)
+    assert res.dist_to_ntk[1] < 0.6 * res.dist_to_ntk[0]
+    assert res.ntk_pred.shape == res.y_test.shape
+
+
+def test_demo_results_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    res = K.rademacher_demo(ns=(20, 40), n_signs=50)
+    assert res.plot() is not None
+    res = K.double_descent_demo(ps=(10, 60), n_rep=50)
+    assert res.plot() is not None
+
+
+# ------------------------------------------------------------------ bad inputs
+def test_bad_inputs():
+    X = np.ones((3, 2))
+    with pytest.raises(ValueError, match="activation"):
+        K.nngp_kernel(X, depth=1, activation="tanh")
+    with pytest.raises(ValueError, match="depth"):
+        K.ntk_kernel(X, depth=-1)
+    with pytest.raises(TypeError, match="depth"):
+        K.ntk_kernel(X, depth=1.5)
+    with pytest.raises(ValueError, match="sw2"):
+        K.nngp_kernel(X, depth=1, sw2=0.0)
+    with pytest.raises(ValueError, match="sb2"):
+        K.nngp_kernel(X, depth=1, sb2=-1.0)
+    with pytest.raises(ValueError, match="X2"):
+        K.nngp_kernel(X, np.ones((2, 3)), depth=1)
+    with pytest.raises(ValueError, match="X1"):
+        K.ntk_kernel(np.ones(3), depth=1)
+    with pytest.raises(TypeError, match="model"):
+        K.empirical_ntk("net", X)
+    with pytest.raises(ValueError, match="model"):
+        K.empirical_ntk(mlp(2, 4, 1, 2, dtype=torch.float64), X)
+    with pytest.raises(ValueError, match="k11"):
+        K.relu_expectation(-1.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="k12"):
+        K.step_expectation(1.0, 2.0, 1.0)
+    with pytest.raises(ValueError, match="n"):
+        K.arccos_kernel(X, X, n=3)
+    with pytest.raises(ValueError, match="X"):
+        K.arccos_kernel(np.zeros((2, 2)), X)
+    with pytest.raises(ValueError, match="D"):
+        K.rff_features(X, 0)
+    with pytest.raises(ValueError, match="lengthscale"):
+        K.gaussian_kernel(X, lengthscale=0.0)
+    with pytest.raises(ValueError, match="lam"):
+        K.krr_fit(np.eye(3), np.ones(3), -1.0)
+    with pytest.raises(ValueError, match="K"):
+        K.krr_fit(np.ones((3, 2)), np.ones(3), 1.0)
+    with pytest.raises(ValueError, match="noise"):
+        K.gp_posterior(np.eye(2), np.ones((2, 1)), np.eye(1), np.ones(2), -0.1)
+    with pytest.raises(ValueError, match="Kxs"):
+        K.gp_posterior(np.eye(2), np.ones((3, 1)), np.eye(1), np.ones(2), 0.1)
+    with pytest.raises(ValueError, match="fstar"):
+        K.krr_risk_closed_form(np.eye(2), np.ones(3), 0.1, 0.1)
+    with pytest.raises(ValueError, match="c"):
+        K.correlation_map(1.5)
+    with pytest.raises(ValueError, match="activation"):
+        K.correlation_map(0.5, activation="erf")
+    with pytest.raises(ValueError, match="p"):
+        K.double_descent_closed_form(10, 0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="B"):
+        K.rademacher_linear(X, B=0.0)
+    with pytest.raises(ValueError, match="Ds"):
+        K.rff_demo(Ds=(64,))
+    with pytest.raises(ValueError, match="n_samples"):
+        K.arccos_demo(n_samples=1)
+    with pytest.raises(ValueError, match="lam"):
+        K.krr_demo(lam=0.0)
+    with pytest.raises(ValueError, match="lams"):
+        K.krr_bias_variance_demo(lams=[-1.0])
+    with pytest.raises(ValueError, match="width"):
+        K.nngp_demo(width=0)
+    with pytest.raises(ValueError, match="widths"):
+        K.ntk_limit_demo(widths=(128, 64))
+    with pytest.raises(ValueError, match="c1s"):
+        K.depth_limit_demo(c1s=(1.0,))
+    with pytest.raises(ValueError, match="steps"):
+        K.lazy_training_demo(steps=0)
+    with pytest.raises(ValueError, match="ps"):
+        K.double_descent_demo(ps=(10, 40))
+    with pytest.raises(ValueError, match="ns"):
+        K.rademacher_demo(ns=(50,))
+    with pytest.raises(ValueError, match="n_train"):
+        K.diabetes_ntk_demo(n_train=5)
