@@ -87,7 +87,6 @@ def _tiny_book(tmp_path: pathlib.Path, body: str) -> pathlib.Path:
     for name in ("_config.yml", "references.bib"):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "book" / "_ext", src / "book" / "_ext")
-    shutil.copytree(ROOT / "book" / "_bib", src / "book" / "_bib")
     shutil.copytree(ROOT / "book" / "_latex", src / "book" / "_latex")
     (src / "_mathjax").mkdir()
     (src / "_toc.yml").write_text("format: jb-book\nroot: page\n")
