@@ -58,6 +58,9 @@ def latex_preamble() -> str:
             body = r"\operatorname{%s}" % body
         elif kind == "op*":
             body = r"\operatorname*{%s}" % body
+        elif nargs == 0:
+            # braces make a bare subscript such as \int_\calX work with unicode-math
+            body = "{%s}" % body
         args = f"[{nargs}]" if nargs else ""
         lines.append(r"\providecommand{\%s}{}\renewcommand{\%s}%s{%s}" % (name, name, args, body))
     return "\n".join(lines) + "\n"
