@@ -116,3 +116,21 @@ def test_sphinx_warning_fails_the_build(tmp_path):
     proc = _build(src, tmp_path / "out")
     assert proc.returncode != 0
     assert "no-such-theorem" in proc.stdout + proc.stderr
+
+
+def _visible_text(html: str) -> str:
+    """Page text outside code, scripts and typeset math."""
+    html = re.sub(r"<(pre|script|code)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', " MATH ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", "", html)
+    import html as html_lib
+
+    return html_lib.unescape(html)
+
+
+def test_no_untypeset_math(book_html):
+    # A dollar sign left in the visible text is math that the parser did not recognise.
+    for page in _toc_files():
+        text = _visible_text((book_html / f"{page}.html").read_text())
+        leftovers = [m.group(0) for m in re.finditer(r".{0,40}\$.{0,40}", text)]
+        assert not leftovers, f"{page}: raw $ in the text: {leftovers[:3]}"

@@ -197,7 +197,8 @@ class ResidualBlock(nn.Module):
 
     References
     ----------
-    Book, chapter *Residual networks as ODEs*; Behrmann et al. (2019), Thm 1 and Sec. 3.
+    Book, chapter *Residual networks as ODEs*; Behrmann et al. (2019), Sec. 2 (Thm 1, Lemma 2,
+    Algorithm 1).
     """
 
     def __init__(self, weight: torch.Tensor, bias: torch.Tensor, h: float):
@@ -1897,13 +1898,15 @@ class P4GroupConv(nn.Module):
 
 
 class P4CNN(nn.Module):
-    r"""A p4 group-convolutional network, invariant to translations and 90° rotations.
+    r"""A p4 group-convolutional network, invariant to 90° rotations of the image about its centre.
 
     Lifting layer, ``len(channels) - 1`` group convolutions, ReLU after each, then a maximum
     over the rotation index, which leaves maps :math:`m` with :math:`m(L_r x) = r\cdot m(x)`.
     With ``pool="global"`` these are averaged over space; with ``pool="orbit"`` they are
     symmetrised, :math:`\frac14\sum_k r^k m`, and one quadrant is kept (the average over each
-    orbit of the rotations acting on pixels). Both are exactly invariant; a linear layer follows.
+    orbit of the rotations acting on pixels). Both are exactly invariant to the rotations about the
+    centre of the image; with ``padding_mode="circular"`` and ``pool="global"`` the network is
+    also invariant to cyclic translations. A linear layer follows.
 
     Parameters
     ----------
@@ -2230,7 +2233,7 @@ def invariance_benefit_demo(*, d: int = 12, n: int = 30, groups: Sequence[str] =
     References
     ----------
     Book, chapter *Equivariant networks*, theorem ``architectures-invariance_by_averaging``;
-    Elesedy and Zaidi (2021), Lemma 1 and Thm 1.
+    Elesedy and Zaidi (2021), averaging-operator argument.
     """
     d = check_int(d, "d", minimum=2)
     n = check_int(n, "n", minimum=d + 3)

@@ -646,7 +646,7 @@ def hat_function_network(d: int, *, device: Any = "cpu") -> ReLUNet:
 
     References
     ----------
-    Book: chapter 5, theorem ``expressivity-curse_of_dimensionality``. He, Li, Xu, Zheng (2020).
+    Book: chapter 5, proposition ``ch05-prop-kuhn``. He, Li, Xu, Zheng (2020).
     """
     d = check_int(d, "d", minimum=1)
     ws, bs = [np.vstack([np.eye(d), -np.eye(d)])], [np.zeros(2 * d)]
@@ -708,7 +708,7 @@ def simplex_interpolant_network(values: Any, m: int, *, device: Any = "cpu") -> 
 
     References
     ----------
-    Book: chapter 5. He, Li, Xu, Zheng (2020), Section 3.
+    Book: chapter 5, proposition ``ch05-prop-kuhn``. He, Li, Xu, Zheng (2020), Section 3.
     """
     vals, m = _grid_values(values, m)
     d = vals.ndim
@@ -747,7 +747,7 @@ def simplex_interpolate(values: Any, m: int, X: Any) -> np.ndarray:
 
     References
     ----------
-    Book: chapter 5, theorem ``expressivity-curse_of_dimensionality``. Kuhn (1960);
+    Book: chapter 5, proposition ``ch05-prop-kuhn``. Kuhn (1960);
     He, Li, Xu, Zheng (2020).
     """
     vals, m = _grid_values(values, m)
@@ -1162,7 +1162,7 @@ def maurey_demo(*, dims: Any = (1, 10, 100), widths: Any = (16, 64, 256, 1024), 
     random shallow network :math:`f_n(x) = \frac1n \sum_{i=1}^n \sigma(w_i \cdot x)`,
     :math:`w_i` i.i.d. :math:`N(0, I_d)`, with :math:`\mu` the uniform measure on the sphere
     :math:`S^{d-1}`. Maurey's identity gives
-    :math:`\E \|f - f_n\|^2_{L^2(\mu)} = (\E\sigma(w\cdot x)^2 - f(x)^2)/n = (\frac12 - \frac1{2\pi})/n`
+    :math:`\E \|f - f_n\|^2_{L^2(\mu)} = (\E_w\|\sigma(w\cdot\,\cdot)\|^2_{L^2(\mu)} - \|f\|^2_{L^2(\mu)})/n = (\frac12 - \frac1{2\pi})/n`
     for every :math:`d`. For each seed the first :math:`n` of 1024 features define :math:`f_n`
     (nested widths), the error is averaged over 2000 test points, then over the seeds.
 
@@ -1401,7 +1401,7 @@ def depth_separation_training_demo(*, k: int = 6, deep_width: int = 2, steps: in
     The deep network has :math:`k` hidden layers of width ``deep_width``; the shallow one a
     single hidden layer whose width gives (at most) the same number of parameters. Both are
     :func:`dlmath.nets.feedforward` networks in float64, trained with Adam on the mean squared
-    error over 1024 uniform points of :math:`[0, 1]`; the best of ``n_restarts`` initialisations
+    error over the 1025 equispaced points :math:`j/1024` of :math:`[0, 1]`; the best of ``n_restarts`` initialisations
     is kept for each. The shallow network has at most its width plus one pieces, so the bound of
     theorem ``expressivity-telgarsky_sawtooth`` (c) applies to it; the deep one contains an exact
     representation of the target. Training succeeds or fails by optimisation, not by
@@ -1426,8 +1426,8 @@ def depth_separation_training_demo(*, k: int = 6, deep_width: int = 2, steps: in
     Returns
     -------
     DepthTrainingResult
-        Predictions, training curves, parameter counts, exact :math:`L^1` errors of the trained
-        networks (on the 1024-point grid, trapezoidal) and the lower bound for the shallow one.
+        Predictions, training curves, parameter counts, :math:`L^1` errors of the trained
+        networks (trapezoidal rule on the 1025-point grid) and the lower bound for the shallow one.
 
     References
     ----------
@@ -1585,7 +1585,7 @@ def curse_demo(*, dims: Any = (1, 2, 3), seed: int = 0) -> CurseResult:
 
     :math:`f(x) = \exp(\frac12 \sum_i \sin \pi x_i) \cos(\sum_i x_i)` on :math:`[0,1]^d` is
     interpolated on the Kuhn triangulation with :math:`N = (m+1)^d` nodes
-    (:func:`simplex_interpolate`, equal to a ReLU network with :math:`O(N)` parameters);
+    (:func:`simplex_interpolate`, equal to a ReLU network with :math:`O(dN)` parameters);
     :math:`m \in \{8, 16, 32, 64\}` for :math:`d \le 2` and :math:`\{4, 8, 16, 32\}` for
     :math:`d \ge 3`. The sup error over :math:`2\cdot 10^4` random points behaves like
     :math:`m^{-2} = N^{-2/d}`.

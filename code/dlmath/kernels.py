@@ -1660,7 +1660,7 @@ class NormBoundResult(DemoResult):
     def plot(self, ax=None):
         ax = axes(ax)
         ax.loglog(self.widths, np.abs(self.gap), "o-", label="generalisation gap (test $-$ train MSE)")
-        ax.loglog(self.widths, self.complexity, "s--", label=r"$B(\sqrt{2L\log 2}+1)\prod_j\|W_j\|_F/\sqrt{n}$")
+        ax.loglog(self.widths, self.complexity, "s--", label=r"$B(\sqrt{2(L+1)\log 2}+1)\prod_j\|W_j\|_F/\sqrt{n}$")
         ax.set_xlabel("width $n_1$")
         ax.legend()
         return ax
@@ -1674,8 +1674,9 @@ def norm_bound_demo(*, widths: Any = (16, 64, 256, 1024), n: int = 200, d: int =
     float64) are trained by full-batch gradient descent on the mean squared error for
     :math:`y = \sin(2\,u\cdot x) + 0.1\,\xi` with :math:`x\sim N(0, I_d/d)`; for each width the
     test-minus-train error and the complexity term
-    :math:`B(\sqrt{2L\log 2}+1)\prod_j\|W_j\|_F/\sqrt n` (:math:`L=2` layers, effective weights
-    including the parameterisation's multipliers, :math:`B = \max_i\|x_i\|`) are recorded. The
+    :math:`B(\sqrt{2(L+1)\log 2}+1)\prod_{j=1}^{L+1}\|W_j\|_F/\sqrt n` (:math:`L=1` hidden layer,
+    i.e. two weight matrices, effective weights including the parameterisation's multipliers,
+    :math:`B = \max_i\|x_i\|`) are recorded. The
     bound controls the Rademacher complexity of the class of networks with these norms; the
     figure shows that it is valid but loose and does not shrink with the width.
 

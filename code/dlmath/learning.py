@@ -1,6 +1,6 @@
 r"""Part I of the book, *The learning problem*: risk, Bayes predictors, ERM and the error decomposition.
 
-Chapter *Risk, Bayes predictors, ERM*:
+Chapter *Risk, Bayes predictors and empirical risk minimisation*:
 
 * :func:`bayes_excess_risk_demo` -- the Bayes predictors of the squared and the 0-1 loss and
   their excess-risk identities;
@@ -186,7 +186,7 @@ def bayes_excess_risk_demo(*, ts=np.linspace(0.1, 0.9, 9), n: int = 2_000_000, s
 
     References
     ----------
-    Book, chapter *Risk, Bayes predictors, ERM*, theorem ``learning-bayes_predictor``.
+    Book, chapter *Risk, Bayes predictors and empirical risk minimisation*, theorem ``learning-bayes_predictor``.
     Devroye, Györfi, Lugosi (1996), Thm 2.2; Bach, *Learning Theory from First Principles*, Ch. 2.
     """
     ts = _check_grid(ts, "ts", minimum=0.0, maximum=1.0)
@@ -263,7 +263,7 @@ def threshold_risk(t, *, t0: float = 0.3, flip: float = 0.2):
 
     References
     ----------
-    Book, chapter *Risk, Bayes predictors, ERM*.
+    Book, chapter *Risk, Bayes predictors and empirical risk minimisation*.
     """
     t0 = check_real(t0, "t0", minimum=0.0, maximum=1.0)
     flip = check_real(flip, "flip", minimum=0.0, maximum=0.5)
@@ -415,7 +415,7 @@ def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, gr
 
     References
     ----------
-    Book, chapter *Risk, Bayes predictors, ERM*, theorem ``learning-finite_class_uniform_bound``.
+    Book, chapter *Risk, Bayes predictors and empirical risk minimisation*, theorem ``learning-finite_class_uniform_bound``.
     Hoeffding (1963), Thm 2; Shalev-Shwartz and Ben-David (2014), Cor. 4.6.
     """
     n = check_int(n, "n", minimum=8)
@@ -545,7 +545,7 @@ def ols_risk_demo(*, n: int = 40, dims=(5, 10, 20, 30), sigma: float = 0.5, n_re
 
     References
     ----------
-    Book, chapter *Risk, Bayes predictors, ERM*, theorem ``learning-ols_excess_risk``.
+    Book, chapter *Risk, Bayes predictors and empirical risk minimisation*, theorem ``learning-ols_excess_risk``.
     Bach, *Learning Theory from First Principles*, Ch. 3; Anderson (2003), Ch. 7 (Wishart moments).
     """
     n = check_int(n, "n", minimum=4)
@@ -594,8 +594,9 @@ def ols_risk_demo(*, n: int = 40, dims=(5, 10, 20, 30), sigma: float = 0.5, n_re
 
 
 def relu_param_count(widths: Sequence[int]) -> int:
-    r"""Number of parameters :math:`P = \sum_{\ell=1}^{L} (n_{\ell-1} + 1)\, n_\ell` of a
-    fully connected network with layer widths ``widths`` :math:`= (n_0, \dots, n_L)`.
+    r"""Number of parameters :math:`p = \sum_{\ell=1}^{L+1} (n_{\ell-1} + 1)\, n_\ell` of a
+    fully connected network with :math:`L` hidden layers and layer widths
+    ``widths`` :math:`= (n_0, \dots, n_{L+1})`.
 
     Parameters
     ----------
@@ -625,7 +626,7 @@ def spectral_norm_product(model) -> float:
     r"""The product :math:`\prod_\ell \|W_\ell\|_2` of the spectral norms of the weight
     matrices of the :class:`torch.nn.Linear` layers of ``model``.
 
-    For a network :math:`\Phi = A_L \circ \sigma \circ A_{L-1} \circ \dots \circ \sigma \circ A_1`
+    For a network :math:`\Phi = A_{L+1} \circ \sigma \circ A_L \circ \dots \circ \sigma \circ A_1`
     with affine :math:`A_\ell(x) = W_\ell x + b_\ell` and a 1-Lipschitz activation,
     :math:`\operatorname{Lip}(\Phi) \le \prod_\ell \|W_\ell\|_2` (Euclidean norms).
 
@@ -733,7 +734,8 @@ def relu_properties_demo(*, widths=(3, 64, 64, 1), n_points: int = 10_000, seed:
                          device="cpu") -> ReluPropertiesResult:
     r"""Check the structural properties of a random ReLU network (float64).
 
-    The network :math:`\Phi(x) = W_L\sigma(W_{L-1}\cdots\sigma(W_1x+b_1)\cdots)+b_L` is
+    The network :math:`\Phi(x) = W_{L+1}\sigma(W_L\cdots\sigma(W_1x+b_1)\cdots)+b_{L+1}`, with
+    :math:`L` hidden layers, is
     :func:`dlmath.nets.feedforward` ``(widths, dtype=torch.float64, seed=seed)``; inputs are
     i.i.d. :math:`N(0, I)`.
 
@@ -749,7 +751,7 @@ def relu_properties_demo(*, widths=(3, 64, 64, 1), n_points: int = 10_000, seed:
     Parameters
     ----------
     widths : sequence of int, default (3, 64, 64, 1)
-        Layer widths :math:`(n_0, \dots, n_L)`, at least two.
+        Layer widths :math:`(n_0, \dots, n_{L+1})`, at least two.
     n_points : int, default 10_000
         Number of random inputs, >= 1.
     seed : int, default 0
@@ -970,7 +972,8 @@ def error_decomposition_demo(*, degrees=range(1, 13), n: int = 50, gd_steps: int
     computed by 80-point Gauss-Legendre quadrature. :math:`f_F` is the :math:`L^2(0,1)`
     projection of :math:`f^*` onto :math:`F_k`, :math:`\hat f_n` the ERM (least squares, by
     ``lstsq``) and :math:`\tilde f` the output of ``gd_steps`` steps of gradient descent on
-    :math:`\widehat R_n` from 0 with step :math:`1/L`, :math:`L = 2\lambda_{\max}(\Phi^\top\Phi/n)`.
+    :math:`\widehat R_n` from 0 with step :math:`1/\lambda`, where
+    :math:`\lambda = 2\lambda_{\max}(\Phi^\top\Phi/n)` is the largest eigenvalue of the Hessian.
     The realised form of the error bound,
 
     .. math:: R(\tilde f) - R^* \le (R(f_F) - R^*) + \varepsilon_{\rm opt}

@@ -272,8 +272,9 @@ def feedforward(
 ) -> nn.Sequential:
     r"""A plain feed-forward network with arbitrary layer widths, as an :class:`torch.nn.Sequential`.
 
-    :math:`\Phi(x) = W_L \phi(W_{L-1} \cdots \phi(W_1 x + b_1) \cdots) + b_L` with layer widths
-    ``widths = (n_0, n_1, ..., n_L)``, He initialisation :math:`(W_\ell)_{ij} \sim N(0, 2/n_{\ell-1})`
+    :math:`\Phi(x) = W_{L+1} \phi(W_{L} \cdots \phi(W_1 x + b_1) \cdots) + b_{L+1}` with
+    :math:`L` hidden layers, layer widths ``widths = (n_0, n_1, ..., n_{L+1})``, He initialisation
+    :math:`(W_\ell)_{ij} \sim N(0, 2/n_{\ell-1})`
     and :math:`(b_\ell)_i \sim N(0, \beta^2)` with :math:`\beta` = ``bias_std``. The layers are ordinary
     :class:`torch.nn.Linear` modules, so ``net[0].weight`` is :math:`W_1`.
 

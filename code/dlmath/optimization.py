@@ -1837,9 +1837,10 @@ def ntk_training_demo(*, widths: Sequence[int] = (200, 800, 3200, 12800), n: int
     initialisation so that :math:`u(0) = 0`, loss :math:`\frac12\sum_i(u(x_i)-y_i)^2`, GD on the
     first layer with step :math:`\eta = 1/\lambda_{\max}(H^\infty)` in the units of :math:`w_r`
     (the linearised dynamics is stable for :math:`\eta < 2/\lambda_{\max}(H^\infty)`; a fixed
-    :math:`\eta = 1` is not, for some data sets, since :math:`\lambda_{\max}(H^\infty) \approx n/(4d) + 1/2`). The prediction is :math:`\|u(k)-y\| \approx \|(I-\eta H^\infty)^k y\|` with
-    :func:`ntk_gram_matrix`; the deviation, the largest neuron movement and the drift of the
-    empirical kernel all decay like :math:`m^{-1/2}`.
+    :math:`\eta = 1` is not, for some data sets, since :math:`\lambda_{\max}(H^\infty)` grows with
+    :math:`n/d` and is close to 2 for the defaults). The prediction is :math:`\|u(k)-y\| \approx \|(I-\eta H^\infty)^k y\|` with
+    :func:`ntk_gram_matrix`; the deviation and the largest neuron movement decay like :math:`m^{-1/2}`, and the
+    drift of the empirical kernel at least as fast.
 
     Parameters
     ----------
@@ -2177,7 +2178,9 @@ def scaling_contrast_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: f
     time :math:`T` with steps :math:`dt` (NTK) and :math:`m\,dt` (mean field), which makes the
     function-space dynamics of order one per unit time in both. A neuron then moves by
     :math:`O(m^{-1/2})` in the first and by :math:`O(1)` in the second, and the empirical tangent
-    kernel changes by a relative :math:`O(m^{-1/2})` in the first and :math:`O(1)` in the second.
+    kernel changes by a relative amount that vanishes as :math:`m\to\infty` in the first (at most
+    :math:`O(m^{-1/2})` by the chapter's proof; close to :math:`m^{-1}` in the experiment) and by
+    :math:`O(1)` in the second.
 
     Parameters
     ----------
