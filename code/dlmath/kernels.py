@@ -232,7 +232,7 @@ def nngp_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: f
     References
     ----------
     Book, chapter *Infinite width and depth: NNGP and NTK*. Neal (1996); Lee et al. (2018);
-    Matthews et al. (2018), Theorem 4.
+    Matthews et al. (2018).
     """
     return _kernel_recursion(X1, X2, depth, sw2, sb2, activation, ntk=False)
 
@@ -1210,7 +1210,7 @@ def _one_minus_cos_next(th: np.ndarray) -> np.ndarray:
 
 
 def correlation_map(c: Any, activation: str = "relu") -> np.ndarray:
-    r"""The correlation map of the NNGP recursion at the edge of chaos.
+    r"""The correlation map of the NNGP recursion of ReLU networks without biases.
 
     For ReLU with :math:`\sigma_b = 0` the recursion is positively homogeneous, so the
     correlation :math:`c_\ell = K^\ell(x,x')/\sqrt{K^\ell(x,x)K^\ell(x',x')}` evolves by a map
