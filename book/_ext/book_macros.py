@@ -63,6 +63,8 @@ def latex_preamble() -> str:
             body = "{%s}" % body
         args = f"[{nargs}]" if nargs else ""
         lines.append(r"\providecommand{\%s}{}\renewcommand{\%s}%s{%s}" % (name, name, args, body))
+    # latinmodern-math has no script-size U+29F5, which unicode-math maps \setminus to
+    lines.append(r"\AtBeginDocument{\renewcommand{\setminus}{\mathbin{\backslash}}}")
     return "\n".join(lines) + "\n"
 
 
