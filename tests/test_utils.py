@@ -77,3 +77,11 @@ def test_checks_name_the_argument():
         utils.check_array([1.0, np.inf], "X")
     with pytest.raises(ValueError, match="X must have at least 3"):
         utils.check_array([1.0, 2.0], "X", min_size=3)
+
+
+def test_check_device():
+    import torch
+
+    assert utils.check_device("cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="device"):
+        utils.check_device("nonsense")

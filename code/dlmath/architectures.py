@@ -37,7 +37,7 @@ from torch.nn import functional as TF
 
 from .plotting import COLORS, axes, figure_grid, slope_guide
 from .results import DemoResult, demo_result
-from .utils import check_array, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
+from .utils import check_array, check_choice, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
     # chapter 12
@@ -96,11 +96,6 @@ _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 # ----------------------------------------------------------------------------------------------
 # small helpers
 # ----------------------------------------------------------------------------------------------
-def _check_device(device: Any) -> torch.device:
-    try:
-        return torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
 
 
 def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
@@ -303,7 +298,7 @@ class ResidualNetwork(nn.Module):
         sigma = check_real(sigma, "sigma", minimum=0.0, strict_min=True)
         gamma = check_real(gamma, "gamma", minimum=0.0)
         dtype = _check_dtype(dtype)
-        device = _check_device(device)
+        device = check_device(device)
         gen = torch_generator(seed)
         self.d, self.L, self.T, self.h = d, L, T, T / L
         blocks = []
@@ -526,7 +521,7 @@ def resnet_stability_demo(*, depths: Any = (8, 64, 512), d: int = 16, seed: int 
     """
     Ls = _check_int_seq(depths, "depths", minimum=1)
     d = check_int(d, "d", minimum=2)
-    device = _check_device(device)
+    device = check_device(device)
     gen = torch_generator(seed)
     jac, bnd, ebnd = [], [], []
     x = torch.randn(5, d, generator=gen, dtype=torch.float64).to(device)
@@ -668,7 +663,7 @@ class CircularCNN(nn.Module):
             check_choice(pool, "pool", ("mean", "max"))
         self.pool = pool
         dtype = _check_dtype(dtype)
-        device = _check_device(device)
+        device = check_device(device)
         gen = torch_generator(seed)
         self.strides = strides
         self.convs = nn.ModuleList()
@@ -778,7 +773,7 @@ def conv_equivariance_demo(*, N: int = 64, seed: int = 0, device: str | torch.de
     N = check_int(N, "N", minimum=8)
     if N % 2:
         raise ValueError(f"N must be even, got {N}")
-    device = _check_device(device)
+    device = check_device(device)
     g = rng(seed)
     w, x = g.standard_normal((2, N))
     C = circulant(w)
@@ -1087,7 +1082,7 @@ class Scattering1D(_ScatteringBase):
         super().__init__()
         phi_hat, psi_hats = lp_filter_bank(N, J)
         dtype = _check_dtype(dtype)
-        device = _check_device(device)
+        device = check_device(device)
         self.N, self.J, self.M = N, J, check_int(M, "M", minimum=0)
         if not isinstance(freq_decreasing, (bool, np.bool_)):
             raise TypeError("freq_decreasing must be a bool")
@@ -1134,7 +1129,7 @@ class Scattering2D(_ScatteringBase):
         super().__init__()
         phi_hat, psi_hats = lp_filter_bank_2d(N, J, n_angles)
         dtype = _check_dtype(dtype)
-        device = _check_device(device)
+        device = check_device(device)
         self.N, self.J, self.M = N, J, check_int(M, "M", minimum=0)
         self.freq_decreasing = bool(freq_decreasing)
         self.subsample = bool(subsample)
@@ -1272,7 +1267,7 @@ def scattering_energy_demo(*, N: int = 2048, J: int = 5, M: int = 2, seed: int =
     g = rng(seed)
     phi_hat, psi_hats = lp_filter_bank(N, J)
     lp_err = float(np.abs(phi_hat**2 + (psi_hats**2).sum(0) - 1.0).max())
-    device = _check_device(device)
+    device = check_device(device)
     sc = Scattering1D(N, J, M, freq_decreasing=False, device=device)
     noise, smooth = _test_signals(N, g)
     energies, id_errs = [], []
@@ -1392,7 +1387,7 @@ def scattering_stability_demo(*, N: int = 2048, seed: int = 0, device: str | tor
     if N & (N - 1):
         raise ValueError(f"N must be a power of two, got {N}")
     rng(seed)
-    device = _check_device(device)
+    device = check_device(device)
     u = np.arange(N, dtype=float)
     x = np.exp(-(((u - N / 2) / 40.0) ** 2)) * np.cos(0.3 * u) + np.exp(-(((u - N / 2 - 150) / 20.0) ** 2))
     Js = np.arange(3, 11)
@@ -1530,7 +1525,7 @@ class PlainCNN(nn.Module):
         image_size = check_int(image_size, "image_size", minimum=1)
         if pool == "flatten" and image_size % 2**self.downsample:
             raise ValueError(f"image_size must be divisible by 2**downsample, got {image_size}")
-        dtype, device = _check_dtype(dtype), _check_device(device)
+        dtype, device = _check_dtype(dtype), check_device(device)
         cs = (in_channels,) + channels
         self.convs = nn.ModuleList(nn.Conv2d(a, b, kernel_size, padding=kernel_size // 2) for a, b in zip(cs[:-1], cs[1:]))
         side = image_size // 2**self.downsample
@@ -1612,7 +1607,7 @@ def digits_scattering_demo(*, J: int = 2, n_angles: int = 4, epochs: int = 20, s
     J = check_int(J, "J", minimum=1, maximum=3)
     n_angles = check_int(n_angles, "n_angles", minimum=3)
     epochs = check_int(epochs, "epochs", minimum=1)
-    device = _check_device(device)
+    device = check_device(device)
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -1853,7 +1848,7 @@ class P4LiftingConv(nn.Module):
         self.padding_mode = check_choice(padding_mode, "padding_mode", ("zeros", "circular"))
         gen = torch_generator(seed)
         w = _randn(gen, co, ci, k, k, std=math.sqrt(2.0 / (ci * k * k)))
-        self.weight = nn.Parameter(w.to(dtype=_check_dtype(dtype), device=_check_device(device)))
+        self.weight = nn.Parameter(w.to(dtype=_check_dtype(dtype), device=check_device(device)))
         self.bias = nn.Parameter(torch.zeros(co, dtype=self.weight.dtype, device=self.weight.device))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -1890,7 +1885,7 @@ class P4GroupConv(nn.Module):
         self.padding_mode = check_choice(padding_mode, "padding_mode", ("zeros", "circular"))
         gen = torch_generator(seed)
         w = _randn(gen, co, ci, 4, k, k, std=math.sqrt(2.0 / (4 * ci * k * k)))
-        self.weight = nn.Parameter(w.to(dtype=_check_dtype(dtype), device=_check_device(device)))
+        self.weight = nn.Parameter(w.to(dtype=_check_dtype(dtype), device=check_device(device)))
         self.bias = nn.Parameter(torch.zeros(co, dtype=self.weight.dtype, device=self.weight.device))
 
     def forward(self, F: torch.Tensor) -> torch.Tensor:
@@ -2048,7 +2043,7 @@ def p4_equivariance_demo(*, N: int = 32, dtype: str = "float32", seed: int = 0,
     """
     N = check_int(N, "N", minimum=8)
     dt = _check_dtype(check_choice(dtype, "dtype", tuple(_DTYPES)))
-    device = _check_device(device)
+    device = check_device(device)
     gen = torch_generator(seed)
     img = _test_image(N, gen)
     psi1 = _randn(gen, 4, 1, 3, 3, std=1 / 3).to(dtype=dt, device=device)
@@ -2315,7 +2310,7 @@ class PermutationEquivariantLinear(nn.Module):
         a = check_int(in_features, "in_features", minimum=1)
         b = check_int(out_features, "out_features", minimum=1)
         gen = torch_generator(seed)
-        dt, dev = _check_dtype(dtype), _check_device(device)
+        dt, dev = _check_dtype(dtype), check_device(device)
         self.Lam = nn.Parameter(_randn(gen, a, b, std=1 / math.sqrt(a)).to(dtype=dt, device=dev))
         self.Gam = nn.Parameter(_randn(gen, a, b, std=1 / math.sqrt(a)).to(dtype=dt, device=dev))
         self.bias = nn.Parameter(torch.zeros(b, dtype=dt, device=dev))
@@ -2361,7 +2356,7 @@ class DeepSets(nn.Module):
         latent = check_int(latent, "latent", minimum=1)
         hidden = check_int(hidden, "hidden", minimum=1)
         d_out = check_int(d_out, "d_out", minimum=1)
-        dt, dev = _check_dtype(dtype), _check_device(device)
+        dt, dev = _check_dtype(dtype), check_device(device)
         self.phi = feedforward((d_in, hidden, latent), activation="tanh", dtype=dt, device=dev, seed=seed)
         self.rho = feedforward((latent, hidden, d_out), activation="tanh", dtype=dt, device=dev, seed=seed + 1)
 
@@ -2458,7 +2453,7 @@ def deepsets_demo(*, M: int = 5, seed: int = 0, device: str | torch.device = "cp
     (2017), Thm 2, Thm 7 and Lemma 3.
     """
     M = check_int(M, "M", minimum=2, maximum=7)
-    device = _check_device(device)
+    device = check_device(device)
     g = rng(seed)
     A = g.standard_normal((M, M))
     Ps = group_matrices("permutation", M)
@@ -2559,7 +2554,7 @@ def digits_rotation_demo(*, channels: int = 8, epochs: int = 10, seed: int = 0,
     """
     c = check_int(channels, "channels", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1)
-    device = _check_device(device)
+    device = check_device(device)
     from .nets import count_parameters
 
     Xtr, ytr, Xte, yte = _load_digits_split(seed)

@@ -36,7 +36,7 @@ from torch import nn
 
 from .plotting import COLORS, axes, slope_guide
 from .results import DemoResult, demo_result
-from .utils import check_array, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
+from .utils import check_array, check_choice, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
     "ReLUNet",
@@ -78,11 +78,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 
-def _device(device: Any) -> torch.device:
-    try:
-        return torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
 
 
 class ReLUNet(nn.Module):
@@ -134,7 +129,7 @@ class ReLUNet(nn.Module):
             raise ValueError(f"biases must have one vector per weight matrix, got {len(biases)} for {len(weights)}")
         if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
             raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
-        device = _device(device)
+        device = check_device(device)
         ws, bs = [], []
         prev = None
         for i, (w, b) in enumerate(zip(weights, biases)):
@@ -853,7 +848,7 @@ def uat_1d_rate_demo(*, widths: Any = 2 ** np.arange(3, 10), f: str = "sin2pi", 
     widths = _check_widths(widths)
     check_choice(f, "f", tuple(_TARGETS_1D))
     check_int(seed, "seed", minimum=0)
-    device = _device(device)
+    device = check_device(device)
     func, _, sup2, _ = _TARGETS_1D[f]
     x = np.arange(2 ** 16 + 1) / 2 ** 16
     fx = func(x)
@@ -931,7 +926,7 @@ def heaviside_lp_demo(*, hs: Any = (1e-1, 1e-2, 1e-3), ps: Any = (1, 2, 4), seed
     hs_a = np.array([check_real(h, f"hs[{i}]", minimum=1e-4, maximum=1.0) for i, h in enumerate(hs)])
     ps_a = np.array([check_real(p, f"ps[{i}]", minimum=1.0) for i, p in enumerate(ps)])
     check_int(seed, "seed", minimum=0)
-    device = _device(device)
+    device = check_device(device)
     x = np.linspace(-1.0, 1.0, 2 * 10 ** 6 + 1)
     step = x[1] - x[0]
     left, right = x <= 0, x >= 0
@@ -1012,7 +1007,7 @@ def sobolev_rate_demo(*, widths: Any = 2 ** np.arange(3, 9), seed: int = 0, devi
     """
     widths = _check_widths(widths)
     check_int(seed, "seed", minimum=0)
-    device = _device(device)
+    device = check_device(device)
     f, df, _, l2f2 = _TARGETS_1D["sin2pi"]
     t, wq = np.polynomial.legendre.leggauss(8)
     l2, h1, sup = [], [], []
@@ -1191,7 +1186,7 @@ def maurey_demo(*, dims: Any = (1, 10, 100), widths: Any = (16, 64, 256, 1024), 
     dims = np.array(sorted(set(dims.tolist())))
     widths = _check_widths(widths)
     n_seeds = check_int(n_seeds, "n_seeds", minimum=2)
-    device = _device(device)
+    device = check_device(device)
     gen = torch_generator(seed)
     nmax = int(widths[-1])
     n_test = 2000
@@ -1441,7 +1436,7 @@ def depth_separation_training_demo(*, k: int = 6, deep_width: int = 2, steps: in
     n_restarts = check_int(n_restarts, "n_restarts", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     check_int(seed, "seed", minimum=0)
-    device = _device(device)
+    device = check_device(device)
     x = np.linspace(0, 1, 1025)
     y = sawtooth(x, k)
     xt = torch.tensor(x[:, None], dtype=torch.float64, device=device)
@@ -1533,7 +1528,7 @@ def yarotsky_demo(*, ms: Any = range(1, 11), M: float = 3.0, n_pairs: int = 400_
     ms = np.array([check_int(m, f"ms[{i}]", minimum=1, maximum=15) for i, m in enumerate(ms)])
     M = check_real(M, "M", minimum=0.0, strict_min=True)
     n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
-    device = _device(device)
+    device = check_device(device)
     g = rng(seed)
     x = np.arange(2 ** 16 + 1) / 2 ** 16
     P = np.vstack([g.uniform(-M, M, (n_pairs, 2)), M * np.array([[1, 1], [1, -1], [-1, 1], [-1, -1]])])

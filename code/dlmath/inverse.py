@@ -29,7 +29,7 @@ import torch
 
 from .plotting import axes, figure_grid
 from .results import DemoResult, demo_result
-from .utils import check_array, check_int, check_real, rng, torch_generator
+from .utils import check_array, check_device, check_int, check_real, rng, torch_generator
 
 __all__ = [
     "tikhonov",
@@ -72,11 +72,6 @@ def _check_matrix(A, name="A"):
     return check_array(A, name, ndim=2, min_size=1)
 
 
-def _check_device(device):
-    try:
-        return torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,7 +654,7 @@ class LISTACP(torch.nn.Module):
         A = _check_matrix(A)
         K = check_int(K, "K", minimum=1)
         theta_init = check_real(theta_init, "theta_init", minimum=0.0)
-        dev = _check_device(device)
+        dev = check_device(device)
         At = torch.as_tensor(A, dtype=dtype, device=dev)
         self.register_buffer("A", At)
         L = float(np.linalg.norm(A, 2) ** 2)
@@ -751,7 +746,7 @@ def train_lista_cp(
     steps = check_int(steps, "steps", minimum=0)
     batch = check_int(batch, "batch", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    dev = _check_device(device)
+    dev = check_device(device)
     g = rng(seed)
     A = g.standard_normal((m, n)) / math.sqrt(m)
     model = LISTACP(A, K, 0.1, torch.float32, dev)
@@ -858,7 +853,7 @@ class ResidualDenoiser(torch.nn.Module):
         dim = check_int(dim, "dim", minimum=1)
         self.eps = check_real(eps, "eps", minimum=0.0)
         W = torch.randn(dim, dim, generator=torch_generator(seed), dtype=torch.float64)
-        self.register_buffer("W", (W / torch.linalg.matrix_norm(W, ord=2)).to(_check_device(device)))
+        self.register_buffer("W", (W / torch.linalg.matrix_norm(W, ord=2)).to(check_device(device)))
 
     def forward(self, x):
         is_np = isinstance(x, np.ndarray)
@@ -1015,7 +1010,7 @@ class ICNN(torch.nn.Module):
         self.Vz = torch.nn.ParameterList([rand(h, hp, scale=1.0) for hp, h in zip(dims[1:-1], dims[2:])])
         self.v = rand(dims[-1])
         self.dims = tuple(dims)
-        self.to(_check_device(device))
+        self.to(check_device(device))
 
     def forward(self, x):
         is_np = isinstance(x, np.ndarray)
@@ -1198,7 +1193,7 @@ class RadonMatrix:
             return torch.sparse_csr_tensor(
                 torch.as_tensor(M.indptr, dtype=torch.int64), torch.as_tensor(M.indices, dtype=torch.int64),
                 torch.as_tensor(M.data, dtype=dtype), size=M.shape, check_invariants=True,
-            ).to(_check_device(device))
+            ).to(check_device(device))
 
 
 def power_method(op: Callable, adj: Callable, shape_in: tuple, *, n_iter: int = 100, seed: int = 0) -> float:
@@ -1590,7 +1585,7 @@ def ct_demo(
     width = check_int(width, "width", minimum=1)
     steps = check_int(steps, "steps", minimum=0)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    dev = _check_device(device)
+    dev = check_device(device)
     g = rng(seed)
     A = RadonMatrix(n, n_angles)
     x_true = np.clip(resize(shepp_logan_phantom(), (n, n), anti_aliasing=True), 0, 1)
@@ -1693,7 +1688,7 @@ class SNResidualDenoiser(torch.nn.Module):
         self.n = check_int(n, "n", minimum=3)
         self.eps = check_real(eps, "eps", minimum=0.0)
         channels = check_int(channels, "channels", minimum=1)
-        dev = _check_device(device)
+        dev = check_device(device)
         gen = torch_generator(seed)
         shapes = [(channels, 1), (channels, channels), (1, channels)]
         self.weights = torch.nn.ParameterList(
@@ -1841,7 +1836,7 @@ def pnp_deblur_demo(
     noise = check_real(noise, "noise", minimum=0.0)
     steps = check_int(steps, "steps", minimum=0)
     n_iter = check_int(n_iter, "n_iter", minimum=10)
-    dev = _check_device(device)
+    dev = check_device(device)
     g = rng(seed)
     c = np.minimum(np.arange(n), n - np.arange(n))
     gauss = np.exp(-(c[:, None] ** 2 + c[None, :] ** 2) / (2 * 1.5**2))

@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .utils import check_choice, check_int, check_real, torch_generator
+from .utils import check_choice, check_device, check_int, check_real, torch_generator
 
 __all__ = [
     "ACTIVATIONS",
@@ -233,10 +233,7 @@ def mlp(
     sb2 = check_real(sb2, "sb2", minimum=0.0)
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
-    try:
-        device = torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
+    device = check_device(device)
     gen = torch_generator(seed)
 
     fans = [d_in] + [width] * depth

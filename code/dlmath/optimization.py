@@ -36,7 +36,7 @@ import numpy as np
 
 from .plotting import COLORS, axes, figure_grid, slope_guide
 from .results import DemoResult, demo_result
-from .utils import check_array, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
+from .utils import check_array, check_choice, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
     # chapter 6
@@ -77,13 +77,6 @@ __all__ = [
 ]
 
 
-def _check_device(device: Any):
-    import torch
-
-    try:
-        return torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
 
 
 def _check_int_tuple(values: Any, name: str, *, minimum: int = 1, min_len: int = 2) -> tuple[int, ...]:
@@ -655,7 +648,7 @@ def optimizer_agreement_demo(*, steps: int = 200, lr: float = 0.05, momentum: fl
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     momentum = check_real(momentum, "momentum", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=128)
-    dev = _check_device(device)
+    dev = check_device(device)
     gen = torch_generator(seed)
     n = 128
     X = (2 * torch.rand(n, 2, generator=gen, dtype=torch.float64) - 1).to(dev)
@@ -865,7 +858,7 @@ def linear_net_landscape_demo(*, d: int = 8, dy: int = 6, k: int = 2, n: int = 5
     k = check_int(k, "k", minimum=1, maximum=min(d, dy) - 1)
     n = check_int(n, "n", minimum=d)
     n_inits = check_int(n_inits, "n_inits", minimum=1)
-    dev = _check_device(device)
+    dev = check_device(device)
     gen = torch_generator(seed)
     f64 = torch.float64
     X = torch.randn(d, n, generator=gen, dtype=f64) / math.sqrt(n)
@@ -1064,7 +1057,7 @@ def loss_landscape_demo(*, width: int = 32, depth: int = 2, n: int = 128, steps:
     if resolution % 2 == 0:
         raise ValueError(f"resolution must be odd so that 0 is on the grid, got {resolution}")
     span = check_real(span, "span", minimum=0.0, strict_min=True)
-    dev = _check_device(device)
+    dev = check_device(device)
     gen = torch_generator(seed)
     X = (2 * torch.rand(n, 2, generator=gen, dtype=torch.float64) - 1).to(dev)
     y = torch.sin(3 * X[:, :1]) * torch.cos(2 * X[:, 1:])
@@ -1870,7 +1863,7 @@ def ntk_training_demo(*, widths: Sequence[int] = (200, 800, 3200, 12800), n: int
     d = check_int(d, "d", minimum=2)
     steps = check_int(steps, "steps", minimum=1)
     n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
-    dev = _check_device(device)
+    dev = check_device(device)
     gen = rng(seed)
     Xn = gen.standard_normal((n, d))
     Xn /= np.linalg.norm(Xn, axis=1, keepdims=True)
@@ -2078,7 +2071,7 @@ def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float =
     if dt > T:
         raise ValueError(f"dt must not exceed T, got dt={dt}, T={T}")
     n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
-    dev = _check_device(device)
+    dev = check_device(device)
     X, y, Xt = (t.to(dev) for t in _mf_data(seed))
     steps = int(round(T / dt))
     half = steps // 2
@@ -2208,7 +2201,7 @@ def scaling_contrast_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: f
     dt = check_real(dt, "dt", minimum=0.0, strict_min=True)
     if dt > T:
         raise ValueError(f"dt must not exceed T, got dt={dt}, T={T}")
-    dev = _check_device(device)
+    dev = check_device(device)
     X, y, _ = (t.to(dev) for t in _mf_data(seed))
     steps = int(round(T / dt))
     out = {k: [] for k in ("move_ntk", "move_mf", "drift_ntk", "drift_mf", "loss_ntk", "loss_mf")}

@@ -35,7 +35,7 @@ import torch
 
 from .plotting import axes, figure_grid, slope_guide
 from .results import DemoResult, demo_result
-from .utils import check_array, check_int, check_real, loglog_slope, rng, torch_generator
+from .utils import check_array, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
     "poisson_exact",
@@ -541,11 +541,6 @@ def pinn_generalization_demo(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_device(device):
-    try:
-        return torch.device(device)
-    except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"device is not a valid torch device: {exc}") from None
 
 
 def _tanh_mlp(d_in: int, width: int, depth: int, gen: torch.Generator, device) -> torch.nn.Sequential:
@@ -591,7 +586,7 @@ class PoissonPINN(torch.nn.Module):
         super().__init__()
         width = check_int(width, "width", minimum=1)
         depth = check_int(depth, "depth", minimum=1)
-        self.net = _tanh_mlp(1, width, depth, torch_generator(seed), _check_device(device))
+        self.net = _tanh_mlp(1, width, depth, torch_generator(seed), check_device(device))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -732,7 +727,7 @@ def train_pinn_poisson(
     adam_steps = check_int(adam_steps, "adam_steps", minimum=0)
     lbfgs_steps = check_int(lbfgs_steps, "lbfgs_steps", minimum=0)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    dev = _check_device(device)
+    dev = check_device(device)
     model = PoissonPINN(width, depth, seed, dev)
     xs = (np.arange(n_colloc) + 0.5) / n_colloc
     xt = torch.as_tensor(xs, dtype=torch.float64, device=dev)[:, None]
@@ -821,7 +816,7 @@ class HeatPINN(torch.nn.Module):
         width = check_int(width, "width", minimum=1)
         depth = check_int(depth, "depth", minimum=1)
         self.T = check_real(T, "T", minimum=0.0, strict_min=True)
-        self.net = _tanh_mlp(2, width, depth, torch_generator(seed), _check_device(device))
+        self.net = _tanh_mlp(2, width, depth, torch_generator(seed), check_device(device))
 
     def forward(self, xt: torch.Tensor) -> torch.Tensor:
         x, t = xt[:, :1], xt[:, 1:2]
@@ -943,7 +938,7 @@ def train_pinn_heat(
     adam_steps = check_int(adam_steps, "adam_steps", minimum=0)
     lbfgs_steps = check_int(lbfgs_steps, "lbfgs_steps", minimum=0)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    dev = _check_device(device)
+    dev = check_device(device)
     model = HeatPINN(width, depth, seed, dev, T)
     gx = (np.arange(n_x) + 0.5) / n_x
     gt = T * (np.arange(n_t) + 0.5) / n_t

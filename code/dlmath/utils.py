@@ -20,6 +20,7 @@ __all__ = [
     "check_choice",
     "check_array",
     "check_bool",
+    "check_device",
 ]
 
 
@@ -251,3 +252,19 @@ def check_array(
     if finite and np.issubdtype(arr.dtype, np.number) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers")
     return arr
+
+
+def check_device(device: Any):
+    """Return ``torch.device(device)``, or raise :class:`ValueError` naming ``device``.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        For example ``"cpu"``, ``"cuda"`` or ``"cuda:1"``.
+    """
+    import torch
+
+    try:
+        return torch.device(device)
+    except (TypeError, RuntimeError) as exc:
+        raise ValueError(f"device is not a valid torch device: {exc}") from None
