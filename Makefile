@@ -17,7 +17,7 @@ BUILD_FLAGS := -W -n --keep-going
 export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book pdf test test-fast chapter clean clean-venv
+.PHONY: help setup book pdf test test-fast chapter bench bench-build clean clean-venv
 
 help:
 	@echo "make book       set up .venv if needed and build the HTML book (every cell executed)"
@@ -25,6 +25,8 @@ help:
 	@echo "make pdf        build the whole book as one PDF (needs the TeX packages listed in README)"
 	@echo "make chapter PAGE=book/part1/ch01_risk_and_erm.md   build one chapter quickly"
 	@echo "make test-fast  the tests without the book builds"
+	@echo "make bench      benchmarks of dlmath against peer libraries (benchmarks/README.md)"
+	@echo "make bench-build  time a cold build, a no-change rebuild and a one-chapter rebuild"
 	@echo "make clean      remove build outputs"
 
 setup: $(STAMP) $(MATHJAX_DIR)/tex-chtml-full.js
@@ -48,13 +50,19 @@ $(MATHJAX_DIR)/tex-chtml-full.js:
 	  cp $$tmp/package/LICENSE $(MATHJAX_DIR)/LICENSE && rm -rf $$tmp
 	@echo "MathJax $(MATHJAX_VERSION) in $(MATHJAX_DIR)"
 
+# Chapters run in parallel into the execution cache (one worker per core), then Sphinx builds
+# from the cache. Unchanged chapters are not executed again unless code/dlmath changed.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 book: setup
 	@start=$$(date +%s); \
+	$(PY) tools/execute_chapters.py --jobs $(JOBS); \
 	$(JB) build . $(BUILD_FLAGS); \
 	echo "HTML book built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/html/index.html"
 
 pdf: setup
 	@start=$$(date +%s); \
+	$(PY) tools/execute_chapters.py --jobs $(JOBS); \
 	$(JB) build . --builder pdflatex $(BUILD_FLAGS); \
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf; \
 	echo "PDF built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/latex/book.pdf (also _build/html/book.pdf)"
@@ -70,8 +78,15 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -m "not book"
 
+bench: setup
+	bash benchmarks/setup.sh
+	.venv-bench/bin/python benchmarks/run.py
+
+bench-build: setup
+	$(PY) benchmarks/build_times.py
+
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache book/gallery
 
 clean-venv:
 	rm -rf $(VENV)

@@ -332,3 +332,25 @@ def test_bad_inputs():
         K.rademacher_demo(ns=(50,))
     with pytest.raises(ValueError, match="n_train"):
         K.diabetes_ntk_demo(n_train=5)
+
+
+def test_ntk_kernel_returns_nngp_and_exact_relu_diagonal():
+    import math
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 5))
+    depth, sw2, sb2 = 5, 2.0, 0.1
+    nngp, ntk = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, return_nngp=True)
+    assert np.array_equal(nngp.numpy(), K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2).numpy())
+    assert np.array_equal(ntk.numpy(), K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2).numpy())
+    # the diagonal by the scalar recursion (angle 0: K <- sb2 + sw2 q / 2, Kdot = sw2 / 2)
+    for i in range(len(X)):
+        q = sb2 + sw2 * float(X[i] @ X[i]) / X.shape[1]
+        theta = q
+        for _ in range(depth):
+            q = sb2 + sw2 * q / 2.0
+            theta = theta * sw2 / 2.0 + q
+        assert math.isclose(float(ntk[i, i]), theta, rel_tol=1e-14)
+        assert math.isclose(float(nngp[i, i]), q, rel_tol=1e-14)
+    with pytest.raises(TypeError, match="return_nngp"):
+        K.ntk_kernel(X, depth=1, return_nngp=1)

@@ -35,7 +35,7 @@ def test_wheel_runtime_dependencies(wheel):
         for line in text.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert runtime == ["matplotlib", "numpy", "scipy", "torch"]
+    assert runtime == ["matplotlib", "numpy", "scikit-image", "scikit-learn", "scipy", "torch"]
     assert any(n == "dlmath/__init__.py" for n in names)
     assert not any(n.startswith(("code/", "tests/", "book/")) for n in names)
 

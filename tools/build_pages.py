@@ -37,7 +37,7 @@ def main(pages: list[str]) -> int:
     # (other pages of the tree are neither executed nor warned about).
     config = (ROOT / "_config.yml").read_text().replace(
         "only_build_toc_files: false", "only_build_toc_files: true"
-    ).replace("book_macros: book/_ext", f"book_macros: {ROOT / 'book' / '_ext'}")
+    ).replace(": book/_ext\n", f": {ROOT / 'book' / '_ext'}\n")
     cfg = ROOT / "_build" / "pages" / f"_config_{pathlib.Path(stems[0]).name}.yml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text(config)

@@ -1000,50 +1000,112 @@ def scattering_paths(J: int, M: int, freq_decreasing: bool = True, n_orient: int
 
 
 class _ScatteringBase(nn.Module):
-    """Shared forward pass of the 1-D and 2-D scattering modules (FFT over the last axes)."""
+    r"""Shared forward pass of the 1-D and 2-D scattering modules (FFT over the last axes).
+
+    Subclasses set :attr:`ndim_signal`, ``n_orient``, ``M``, ``freq_decreasing``, ``paths`` and
+    the buffers ``phi_hat`` (real and even: :math:`\hat\phi(-\omega) = \hat\phi(\omega)`) and
+    ``psi_hat`` (real). :attr:`conj_pairs` declares the 1-D symmetry of :func:`lp_filter_bank`:
+    ``n_orient == 2`` and :math:`\hat\psi_{j,-}(\omega) = \hat\psi_{j,+}(-\omega)` at every DFT
+    frequency for :math:`j \ge 2`. Then, for a real :math:`u`, :math:`u * \psi_{j,-}` is the
+    complex conjugate of :math:`u * \psi_{j,+}` and both have the same modulus, which is
+    computed once (for :math:`j = 1` the identity fails at the frequency :math:`-\pi`, present
+    for even lengths, which only :math:`\psi_{1,-}` sees). Paths whose signals are thus equal
+    share one row of ``_propagate``, filtered and low-passed once; :meth:`layers` and
+    :meth:`forward` return one row per path, in the order of ``paths``.
+    """
 
     ndim_signal = 1
+    conj_pairs = False
+
+    def _dims(self) -> tuple[int, ...]:
+        return tuple(range(-self.ndim_signal, 0))
 
     def _fft(self, x):
-        return torch.fft.fftn(x, dim=tuple(range(-self.ndim_signal, 0)))
+        return torch.fft.fftn(x, dim=self._dims())
 
     def _ifft(self, x):
-        return torch.fft.ifftn(x, dim=tuple(range(-self.ndim_signal, 0)))
+        return torch.fft.ifftn(x, dim=self._dims())
+
+    def _lowpass(self, u: torch.Tensor) -> torch.Tensor:
+        r""":math:`\mathrm{Re}(u * \phi_J)`, computed with real FFTs.
+
+        :math:`\hat\phi_J` is real and even, so :math:`\phi_J` is real,
+        :math:`\mathrm{Re}(u * \phi_J) = (\mathrm{Re}\,u) * \phi_J`, and the spectrum of
+        :math:`(\mathrm{Re}\,u) * \phi_J` is Hermitian: its non-negative frequencies along the
+        last axis (``rfftn``) determine it.
+        """
+        if u.is_complex():
+            u = u.real
+        dims, shape = self._dims(), u.shape[-self.ndim_signal:]
+        ph = self.phi_hat[..., : shape[-1] // 2 + 1].to(u.dtype)
+        return torch.fft.irfftn(torch.fft.rfftn(u, dim=dims) * ph, s=shape, dim=dims)
+
+    def _propagate(self, x: torch.Tensor, n_layers: int) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
+        r"""The distinct propagated signals, order by order.
+
+        Entry ``m`` is ``(U, rows)``, ``U`` of shape ``(..., R_m, *signal)``: for the ``k``-th
+        path :math:`p` of order ``m`` (in the order of :attr:`paths`), :math:`U[p]x` is row
+        ``rows[k]`` of ``U`` (row ``k`` when ``rows is None``).
+        Without :attr:`conj_pairs` every path has its own row. With it, when the layer being
+        filtered is real, the row of :math:`(p, (j,-))`, :math:`j \ge 2`, is that of
+        :math:`(p, (j,+))`; paths sharing a row then share all their extensions as well.
+        """
+        if x.is_complex():
+            x = x if x.dtype == torch.complex128 else x.to(torch.complex64)
+        elif x.dtype != torch.float64:
+            x = x.to(torch.float32)
+        axis = -1 - self.ndim_signal
+        out: list[tuple[torch.Tensor, torch.Tensor | None]] = [(x.unsqueeze(axis), None)]
+        prev: list[tuple[int, int | None]] = [(0, None)]  # per path: its row, its last filter
+        for _ in range(n_layers):
+            cur = out[-1][0]
+            mirror = self.conj_pairs and self.n_orient == 2 and not cur.is_complex()
+            pairs: dict[tuple[int, int], int] = {}  # (source row, filter) -> new row
+            nxt: list[tuple[int, int | None]] = []  # per new path: its row, its last filter
+            for r, last in prev:
+                for lam in range(self.psi_hat.shape[0]):
+                    if self.freq_decreasing and last is not None and lam // self.n_orient <= last // self.n_orient:
+                        continue
+                    # (j,-) is index 2(j-1)+1; for j >= 2 reuse (j,+), index 2(j-1)
+                    key = (r, lam - 1 if mirror and lam % 2 == 1 and lam >= 2 else lam)
+                    nxt.append((pairs.setdefault(key, len(pairs)), lam))
+            if not nxt:
+                break
+            src = torch.tensor([r for r, _ in pairs], device=x.device)
+            fl = torch.tensor([lam for _, lam in pairs], device=x.device)
+            xh = self._fft(cur)
+            prod = xh.index_select(axis, src) * self.psi_hat.index_select(0, fl).to(xh.dtype)
+            rows = None if len(pairs) == len(nxt) else torch.tensor([r for r, _ in nxt], device=x.device)
+            out.append((self._ifft(prod).abs(), rows))
+            prev = nxt
+        return out
 
     def layers(self, x: torch.Tensor, n_layers: int | None = None):
         r"""The propagated signals layer by layer.
 
         Returns a list whose ``m``-th entry is the tensor of :math:`U[p]x` for the paths of
-        order ``m`` (in the order of :attr:`paths`), shape ``(..., P_m, *signal)``.
+        order ``m`` (in the order of :attr:`paths`), shape ``(..., P_m, *signal)``. Entry 0 is
+        ``x`` itself (float64 and complex128 inputs are kept, other real or complex inputs are
+        cast to float32 or complex64); the entries of order :math:`m \ge 1` are moduli, hence
+        real, of the same precision. With :attr:`conj_pairs`, when the layer being filtered is
+        real, the moduli :math:`|u * \psi_{j,-}|` with :math:`j \ge 2` are copies of the equal
+        :math:`|u * \psi_{j,+}|` (see the class docstring).
         """
         n_layers = self.M if n_layers is None else n_layers
-        out = [x.unsqueeze(-1 - self.ndim_signal).to(torch.complex128 if x.dtype == torch.float64 else torch.complex64)]
-        prev_paths: list[tuple[int, ...]] = [()]
-        for _ in range(n_layers):
-            cur = out[-1]
-            xh = self._fft(cur)
-            new_paths, sources, filt = [], [], []
-            for i, p in enumerate(prev_paths):
-                for lam in range(self.psi_hat.shape[0]):
-                    if self.freq_decreasing and p and lam // self.n_orient <= p[-1] // self.n_orient:
-                        continue
-                    new_paths.append(p + (lam,))
-                    sources.append(i)
-                    filt.append(lam)
-            if not new_paths:
-                break
-            src = torch.tensor(sources, device=x.device)
-            fl = torch.tensor(filt, device=x.device)
-            prod = xh.index_select(-1 - self.ndim_signal, src) * self.psi_hat.index_select(0, fl).to(xh.dtype)
-            out.append(self._ifft(prod).abs().to(out[0].dtype))
-            prev_paths = new_paths
-        return out
+        axis = -1 - self.ndim_signal
+        return [U if rows is None else U.index_select(axis, rows) for U, rows in self._propagate(x, n_layers)]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        Us = self.layers(x)
-        phi = self.phi_hat.to(Us[0].dtype)
-        S = [self._ifft(self._fft(u) * phi).real for u in Us]
-        return torch.cat(S, dim=-1 - self.ndim_signal)
+        r""":math:`S_J[p]x = \mathrm{Re}(U[p]x * \phi_J)` for all paths, shape ``(..., P, *signal)``.
+
+        Each distinct signal of ``_propagate`` is low-passed once, then copied to its paths.
+        """
+        axis = -1 - self.ndim_signal
+        S = []
+        for U, rows in self._propagate(x, self.M):
+            s = self._lowpass(U)
+            S.append(s if rows is None else s.index_select(axis, rows))
+        return torch.cat(S, dim=axis)
 
 
 class Scattering1D(_ScatteringBase):
@@ -1068,7 +1130,10 @@ class Scattering1D(_ScatteringBase):
 
     Notes
     -----
-    Input ``(..., N)`` real; output ``(..., P, N)`` with ``P = len(self.paths)``.
+    Input ``(..., N)``, real (a complex ``x`` is accepted: its order-0 coefficient is
+    :math:`\mathrm{Re}(x * \phi_J)`); output ``(..., P, N)``, real, with ``P = len(self.paths)``.
+    For a real layer :math:`u`, :math:`|u * \psi_{j,-}| = |u * \psi_{j,+}|` when
+    :math:`j \ge 2`; these moduli, and what is computed from them, are computed once (``conj_pairs``).
 
     References
     ----------
@@ -1076,6 +1141,7 @@ class Scattering1D(_ScatteringBase):
     """
 
     ndim_signal = 1
+    conj_pairs = True
 
     def __init__(self, N: int, J: int, M: int = 2, *, freq_decreasing: bool = True,
                  dtype: torch.dtype = torch.float64, device: str | torch.device = "cpu"):
@@ -1919,7 +1985,7 @@ class P4CNN(nn.Module):
 
     Notes
     -----
-    Input ``(B, in_channels, N, N)``; output ``(B, n_classes)``. :meth:`features` returns the
+    Input ``(B, in_channels, N, N)``; output ``(B, n_classes)``. :meth:`P4CNN.features` returns the
     p4 feature maps ``(B, C, 4, N, N)`` before pooling.
 
     References
@@ -1952,6 +2018,11 @@ class P4CNN(nn.Module):
         self.head.to(dtype=self.lift.weight.dtype, device=self.lift.weight.device)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The p4 feature maps before pooling: ``(B, in_channels, N, N) -> (B, C, 4, N, N)``.
+
+        Rotating the input by 90 degrees rotates every map and shifts the rotation axis
+        cyclically (the equivariance of the lifting and group convolutions).
+        """
         F = torch.relu(self.lift(x))
         for g in self.gconvs:
             F = torch.relu(g(F))
@@ -2095,7 +2166,7 @@ def group_matrices(name: str, d: int) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray, shape (|G|, d, d)
+    numpy.ndarray, shape (n_group, d, d)
 
     References
     ----------
@@ -2140,7 +2211,7 @@ def reynolds(f: Callable[[np.ndarray], Any], group: Any) -> Callable[[np.ndarray
     ----------
     f : callable
         Maps arrays of shape ``(n, d)`` to arrays of shape ``(n, ...)``.
-    group : array_like, shape (|G|, d, d)
+    group : array_like, shape (n_group, d, d)
         Orthogonal matrices forming a group (checked), e.g. from :func:`group_matrices`.
 
     Returns

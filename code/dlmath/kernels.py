@@ -38,7 +38,7 @@ import numpy as np
 
 from .plotting import axes, slope_guide
 from .results import DemoResult, demo_result
-from .utils import check_array, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
+from .utils import check_array, check_bool, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
     "KERNEL_ACTIVATIONS",
@@ -182,16 +182,20 @@ def _kernel_recursion(X1, X2, depth, sw2, sb2, activation, ntk: bool):
     theta = K.clone() if ntk else None
     for _ in range(depth):
         K, ed = _layer(K, q1, q2, sw2, sb2, activation, ntk)
+        if sym and ntk and activation == "relu":
+            # on the diagonal the angle is exactly 0: arccos of a cosine rounded to 1 - 1e-16
+            # would give 1.5e-8 instead
+            ed.diagonal().copy_(torch.where(q1 > 0, sw2 / 2.0, 0.0))
         q1 = _diag_next(q1, sw2, sb2, activation)
         q2 = q1 if sym else _diag_next(q2, sw2, sb2, activation)
         if sym:
             K.diagonal().copy_(q1)
         if ntk:
             theta.mul_(ed).add_(K)
-    out = theta if ntk else K
+    outs = [K, theta] if ntk else [K]
     if sym:  # elementwise rounding may differ in the last bit between (i, j) and (j, i)
-        out = torch.triu(out) + torch.triu(out, 1).T
-    return out
+        outs = [torch.triu(o) + torch.triu(o, 1).T for o in outs]
+    return tuple(outs) if ntk else outs[0]
 
 
 def nngp_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: float = 0.0, activation: str = "relu"):
@@ -237,7 +241,8 @@ def nngp_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: f
     return _kernel_recursion(X1, X2, depth, sw2, sb2, activation, ntk=False)
 
 
-def ntk_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: float = 0.0, activation: str = "relu"):
+def ntk_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: float = 0.0, activation: str = "relu",
+               return_nngp: bool = False):
     r"""The infinite-width neural tangent kernel of :func:`dlmath.nets.mlp` (NTK parameterisation).
 
     .. math::
@@ -249,21 +254,29 @@ def ntk_kernel(X1: Any, X2: Any = None, *, depth: int, sw2: float = 2.0, sb2: fl
     For ReLU, :math:`\mathbb E[\phi'(u)\phi'(v)] = (\pi-\theta)/(2\pi)`
     (:func:`step_expectation`); for erf it is :math:`\tfrac{4}{\pi}\det(I+2K)^{-1/2}`.
 
+    The recursion computes the NNGP kernel on the way; ``return_nngp=True`` returns both at the
+    cost of one.
+
     Parameters
     ----------
     X1, X2, depth, sw2, sb2, activation
         As in :func:`nngp_kernel`.
+    return_nngp : bool, default False
+        Also return :math:`K^{L+1}` (equal to :func:`nngp_kernel` with the same arguments).
 
     Returns
     -------
     torch.Tensor, shape (n1, n2), float64
+        :math:`\Theta^{L+1}`; with ``return_nngp`` the pair ``(nngp, ntk)``.
 
     References
     ----------
     Book, chapter *Infinite width and depth: NNGP and NTK*. Jacot, Gabriel, Hongler (2018),
     Theorem 1; Arora et al. (2019).
     """
-    return _kernel_recursion(X1, X2, depth, sw2, sb2, activation, ntk=True)
+    return_nngp = check_bool(return_nngp, "return_nngp")
+    nngp, ntk = _kernel_recursion(X1, X2, depth, sw2, sb2, activation, ntk=True)
+    return (nngp, ntk) if return_nngp else ntk
 
 
 def empirical_ntk(model: Any, X1: Any, X2: Any = None):

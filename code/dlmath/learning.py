@@ -242,7 +242,7 @@ def threshold_risk(t, *, t0: float = 0.3, flip: float = 0.2):
     r"""Exact 0-1 risk of :math:`h_t(x) = \mathbf 1\{x > t\}` under the noisy threshold model.
 
     :math:`X \sim U[0,1]`, :math:`Y = \mathbf 1\{X > t_0\}` flipped with probability
-    :math:`p = ` ``flip``. Then :math:`h_t` and :math:`h_{t_0}` disagree on an interval of length
+    :math:`p` = ``flip``. Then :math:`h_t` and :math:`h_{t_0}` disagree on an interval of length
     :math:`|t - t_0|`, where the error probability is :math:`1-p` instead of :math:`p`, so
 
     .. math:: R(h_t) = p + (1 - 2p)\,|t - t_0| .

@@ -1613,7 +1613,7 @@ def diagonal_net_demo(*, alphas: Sequence[float] = (10, 1, 0.1, 0.01), n: int = 
     with a 3-sparse :math:`\beta^\star`. The network :math:`\beta = u_+\odot u_+ - u_-\odot u_-`
     (a :class:`torch.nn.Module`, gradients by autograd) starts at :math:`u_\pm = \alpha\mathbb{1}`
     and is trained on :math:`\frac1{2n}\|X\beta - y\|^2` by GD with small adaptive steps
-    :math:`\eta_k = \min(10^{-3}/\|X^\top r_k/n\|_\infty,\ 0.05/(L\max_i(u_{+,i}^2+u_{-,i}^2)))`
+    :math:`\eta_k = \min(10^{-3}/\|X^\top r_k/n\|_\infty,\ 0.25/(L\max_i(u_{+,i}^2+u_{-,i}^2)))`
     (each coordinate changes by a relative amount at most :math:`2\cdot10^{-3}` per step, so GD
     tracks the gradient flow), until :math:`\|X\beta-y\| \le 10^{-10}\|y\|`. The limits are
     compared with :math:`\beta_\alpha` (:func:`diagonal_net_limit`), the minimum-:math:`\ell_1`

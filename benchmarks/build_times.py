@@ -1,0 +1,105 @@
+"""Build budget of the book, measured: cold build, no-change rebuild, rebuild after one edit.
+
+Usage: .venv/bin/python benchmarks/build_times.py [--jobs N] [--skip-serial] [--chapter PAGE]
+
+Each build goes to a fresh folder under a temporary directory (the working ``_build`` is not
+touched) and runs exactly what ``make book`` runs: ``tools/execute_chapters.py`` (chapters in
+parallel into the execution cache) and ``jupyter-book build . -W -n --keep-going``.
+
+1. serial execution of every chapter (``--jobs 1``, one kernel with all cores), for the speed-up;
+2. cold build with ``--jobs N`` (every cell executed);
+3. no-change rebuild (nothing to execute, Sphinx writes only what depends on every chapter);
+4. rebuild after editing one chapter's code (that chapter alone is executed again).
+
+Results are appended to ``benchmarks/build_times.md`` (one table per run, with the machine).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PY = sys.executable
+JB = str(pathlib.Path(PY).parent / "jupyter-book")
+FLAGS = ["-W", "-n", "--keep-going"]
+
+
+def run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def build(out: pathlib.Path, jobs: int) -> tuple[float, float]:
+    """``make book`` into ``out``: (execution seconds, Sphinx seconds)."""
+    t_exec = run([PY, "tools/execute_chapters.py", "--jobs", str(jobs), "--build-dir", str(out / "_build")])
+    t_sphinx = run([JB, "build", ".", "--path-output", str(out), *FLAGS])
+    return t_exec, t_sphinx
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-serial", action="store_true")
+    parser.add_argument("--chapter", default="book/part1/ch01_risk_and_erm.md")
+    args = parser.parse_args()
+    rows: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = pathlib.Path(tmp)
+        if not args.skip_serial:
+            t = run([PY, "tools/execute_chapters.py", "--jobs", "1", "--build-dir", str(tmp_path / "serial" / "_build")])
+            rows.append(("execute all chapters, 1 worker", t, 0.0))
+        out = tmp_path / "book"
+        rows.append(("cold build (every cell executed), %d workers" % args.jobs, *build(out, args.jobs)))
+        per_chapter = json.loads((out / "_build" / "execution_times.json").read_text())
+        rows.append(("no-change rebuild", *build(out, args.jobs)))
+        chapter = ROOT / args.chapter
+        original = chapter.read_text()
+        try:
+            # a change to the last code cell: that chapter's cache entry no longer matches
+            edited = original.rstrip("\n")
+            cut = edited.rfind("\n```")
+            chapter.write_text(edited[:cut] + "\n# edited for the build benchmark" + edited[cut:] + "\n")
+            rows.append((f"rebuild after editing {args.chapter}", *build(out, args.jobs)))
+        finally:
+            chapter.write_text(original)
+
+    lines = [
+        f"\n## {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}\n",
+        "| build | execution (s) | Sphinx (s) | total (s) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, t_exec, t_sphinx in rows:
+        lines.append(f"| {name} | {t_exec:.1f} | {t_sphinx:.1f} | {t_exec + t_sphinx:.1f} |")
+    if not args.skip_serial:
+        lines.append(f"\nParallel speed-up of the execution: {rows[0][1] / rows[1][1]:.2f}x "
+                     f"({args.jobs} workers against 1).")
+    slowest = max(per_chapter.items(), key=lambda kv: kv[1])
+    lines.append(f"Slowest chapter: {slowest[0]}, {slowest[1]:.1f} s (kernel time in the parallel cold build).\n")
+    lines.append("| chapter | kernel time (s) |\n|---|---:|")
+    lines += [f"| {k} | {v:.1f} |" for k, v in sorted(per_chapter.items())]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    target = ROOT / "benchmarks" / "build_times.md"
+    if not target.exists():
+        target.write_text("# Build times of the book\n\nWritten by `make bench-build` "
+                          "(benchmarks/build_times.py); newest run last.\n")
+    with target.open("a") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

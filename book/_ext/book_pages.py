@@ -1,0 +1,184 @@
+"""Sphinx extension of the book: the execution cache, notebook downloads, launch and edit links.
+
+* **Cache that cannot go stale.** With ``execute_notebooks: cache``, MyST-NB reuses a chapter's
+  outputs while its code cells are unchanged. Outputs also depend on ``dlmath``, so the cache
+  folder is keyed on a fingerprint of the package's source (and of the versions of its runtime
+  dependencies): ``_build/.jupyter_cache/dlmath-<fingerprint>``. Any change to ``code/dlmath``
+  starts a fresh cache, and every chapter is executed again.
+* **Notebook downloads.** Every chapter's executed notebook is offered as ``.ipynb`` in the
+  page's download menu.
+* **Launch and edit links.** ``repository.url`` in ``_config.yml`` is the one setting: when it
+  names a GitHub repository, pages get "edit this page", repository and issues buttons and an
+  "open in Colab" link to the chapter's notebook as published with the site (the built HTML
+  pushed to the ``gh-pages`` branch, which holds ``_sources/<page>.ipynb``); when it is empty,
+  none of these appear.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import pathlib
+import re
+import shutil
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: runtime dependencies whose versions are part of the cache key
+RUNTIME_DEPENDENCIES = ("torch", "numpy", "scipy", "matplotlib")
+COLAB = "https://colab.research.google.com"
+PAGES_BRANCH = "gh-pages"
+
+
+def package_fingerprint() -> str:
+    """Hash of every ``.py`` file of the importable ``dlmath`` and of its dependencies' versions."""
+    spec = importlib.util.find_spec("dlmath")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("dlmath is not importable: install it with `pip install -e .`")
+    root = pathlib.Path(list(spec.submodule_search_locations)[0])
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RUNTIME_DEPENDENCIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}=={version}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_path(base: pathlib.Path) -> pathlib.Path:
+    """The cache folder for the current package under ``base`` (e.g. ``_build/.jupyter_cache``)."""
+    return base / f"dlmath-{package_fingerprint()}"
+
+
+def _config_inited(app, config) -> None:
+    # -- the execution cache, keyed on the package --------------------------------------------
+    base = config.nb_execution_cache_path or str(pathlib.Path(app.outdir).parent / ".jupyter_cache")
+    base_path = pathlib.Path(base)
+    if not base_path.is_absolute():
+        base_path = pathlib.Path(app.srcdir) / base_path
+    if base_path.name.startswith("dlmath-"):  # already keyed (tools/execute_chapters.py)
+        keyed = base_path
+    else:
+        keyed = cache_path(base_path)
+        # caches of other package versions can never match again
+        if base_path.is_dir():
+            for old in base_path.glob("dlmath-*"):
+                if old != keyed and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+    config.nb_execution_cache_path = str(keyed)
+
+    # -- repository-driven buttons ----------------------------------------------------------
+    opts = dict(config.html_theme_options or {})
+    url = (opts.get("repository_url") or "").strip()
+    on = bool(url)
+    for key in ("use_edit_page_button", "use_repository_button", "use_issues_button"):
+        opts[key] = on
+    config.html_theme_options = opts
+
+
+def _github_parts(url: str) -> tuple[str, str] | None:
+    match = re.match(r"^https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?$", url)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _executed_notebook(app, pagename: str) -> pathlib.Path | None:
+    folder = pathlib.Path(app.outdir).parent / "jupyter_execute"
+    path = folder.joinpath(*(pagename + ".ipynb").split("/"))
+    return path if path.is_file() else None
+
+
+def _install_cell(url: str) -> dict:
+    source = (
+        "# Where dlmath is not installed (Colab, a fresh environment), install it from the\n"
+        "# book's repository first.\n"
+        "import importlib.util, subprocess, sys\n"
+        "if importlib.util.find_spec('dlmath') is None:\n"
+        f"    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '-q', 'dlmath @ git+{url}'])"
+    )
+    return {"cell_type": "code", "execution_count": None, "id": "install-dlmath",
+            "metadata": {}, "outputs": [], "source": source}
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    """Offer the executed notebook for download (and to Colab when a repository is set)."""
+    if app.builder.format != "html" or doctree is None:
+        return
+    notebook = _executed_notebook(app, pagename)
+    if notebook is None:
+        return
+    target = pathlib.Path(app.outdir) / "_sources" / (pagename + ".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    url = (app.config.html_theme_options.get("repository_url") or "").strip()
+    if url:
+        nb = json.loads(notebook.read_text(encoding="utf8"))
+        nb["cells"].insert(0, _install_cell(url))
+        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf8")
+    else:
+        shutil.copyfile(notebook, target)
+    context["ipynb_source"] = pagename + ".ipynb"
+
+
+def _colab_button(app, pagename, templatename, context, doctree) -> None:
+    """Add "open in Colab" after the theme built its header buttons."""
+    if not context.get("ipynb_source"):
+        return
+    url = (app.config.html_theme_options.get("repository_url") or "").strip()
+    parts = _github_parts(url)
+    if parts is None:
+        return
+    org, repo = parts
+    link = f"{COLAB}/github/{org}/{repo}/blob/{PAGES_BRANCH}/_sources/{pagename}.ipynb"
+    context["header_buttons"].append({
+        "type": "group",
+        "tooltip": "Launch interactive content",
+        "icon": "fas fa-rocket",
+        "label": "launch-buttons",
+        "buttons": [{"type": "link", "text": "Colab", "tooltip": "Open this chapter in Colab",
+                     "icon": "fas fa-play", "url": link, "label": "colab-button"}],
+    })
+
+
+def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop repeated script entries.
+
+    Sphinx 7 renders inline scripts registered after the builder started twice (once with
+    filename None, once with ''; fixed in Sphinx 8), so sphinx-thebe's ``const THEBE_JS_URL``
+    is declared twice: a SyntaxError on every page.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (getattr(js, "filename", js) or "", tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def _adopt_nodes(app, doctree) -> None:
+    """Point every node at the page's own document before Sphinx pickles it.
+
+    Nodes made by a nested parse (MyST's ``{eval-rst}``, used by the API pages) keep a link to
+    the nested parser's document, whose settings hold the whole build environment; pickled
+    with the page, it made every API doctree weigh as much as the environment (about 4 MB) and
+    every rebuild slow to load them.
+    """
+    for node in doctree.findall():
+        if getattr(node, "_document", None) is not None and node._document is not doctree:
+            node._document = doctree
+
+
+def setup(app):
+    # before MyST-NB and the theme read the configuration
+    app.connect("config-inited", _config_inited, priority=400)
+    # before the theme's header buttons (priority 501), which read ``ipynb_source``
+    app.connect("html-page-context", _page_context, priority=500)
+    app.connect("html-page-context", _colab_button, priority=502)
+    app.connect("html-page-context", _unique_scripts, priority=900)
+    app.connect("doctree-read", _adopt_nodes)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
