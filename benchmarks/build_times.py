@@ -68,9 +68,9 @@ def main() -> int:
         original = chapter.read_text()
         try:
             # a change to the last code cell: that chapter's cache entry no longer matches
-            edited = original.rstrip("\n")
-            cut = edited.rfind("\n```")
-            chapter.write_text(edited[:cut] + "\n# edited for the build benchmark" + edited[cut:] + "\n")
+            start = original.rfind("```{code-cell}")
+            end = original.index("\n```", start + 3)
+            chapter.write_text(original[:end] + "\n# edited for the build benchmark" + original[end:])
             rows.append((f"rebuild after editing {args.chapter}", *build(out, args.jobs)))
         finally:
             chapter.write_text(original)

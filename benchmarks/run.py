@@ -640,17 +640,16 @@ def bench_scattering(args):
         # (j,-) -> (j,+) for j >= 2; filter 1 = (1,-) differs from (1,+) by the Nyquist frequency
         distinct = len({tuple(lam - 1 if lam % 2 and lam > 1 else lam for lam in p) for p in d64.paths})
     inputs = f"batch {B} x N={N}, J={J}, Q=1, order 2"
-    why = (f"why: dlmath keeps every path at full length, {P} paths x {N} (for real input the (j,-) paths "
-           f"repeat the (j,+) ones: {distinct} distinct), in complex arithmetic with no subsampling; kymatio "
-           f"computes {n_k[-2]} paths and subsamples to {n_k[-1]}. Profile of dlmath (float32): about 45% complex "
-           "FFTs (a second FFT per path for the low-pass), 17% filter products, 14% modulus, 11% real-to-complex "
-           "copies of |.|, 8% index_select, all proportional to the number of full-length paths; float64 doubles it")
+    why = (f"dlmath keeps every path at full length, {P} paths x {N}, with no subsampling (its stability and "
+           f"energy demos need it); for real input it filters and low-passes only the {distinct} distinct "
+           f"signals (|u*psi_(j,-)| = |u*psi_(j,+)| for j >= 2) in real arithmetic; kymatio computes "
+           f"{n_k[-2]} paths and subsamples to {n_k[-1]}; float64 costs about twice float32")
     cases = [  # (label, dlmath callable, kymatio callable, notes)
         ("dlmath float64 (default) vs kymatio float32 (default, subsampled)", "d64", "kd", why),
         ("dlmath float32 vs kymatio float32 (default, subsampled)", "d32", "kd", why),
         ("dlmath float32 vs kymatio float32 without subsampling (oversampling=J)", "d32", "kf",
-         f"same output resolution: kymatio {n_kf[-2]} paths x {n_kf[-1]}, dlmath {P} x {N}; the remaining gap "
-         "is dlmath's duplicated (j,-) paths and complex FFTs for real layers"),
+         f"same output resolution: kymatio {n_kf[-2]} paths x {n_kf[-1]}, dlmath {P} x {N} "
+         f"({distinct} computed, the others copied)"),
     ]
     with torch.no_grad():  # the four forward passes take turns
         t = time_many({"d64": lambda: d64(x64), "d32": lambda: d32(x32), "kd": lambda: k_default(x32),

@@ -365,7 +365,8 @@ class FillPlaceholders(SphinxPostTransform):
             if check.get("label"):
                 result.append(nodes.Text(f" [{check['label']}]"))
             row += _cell(*result)
-            demo = [_xref("py", "func", check["demo"], docname, nodes.literal(text=check["demo"].split(".")[-1] + "()"))]
+            name = check["demo"].split(".")[-1] + ("" if latex else "()")
+            demo = [_xref("py", "func", check["demo"], docname, nodes.literal(text=name))]
             for test in [] if latex else tests.get(check["theorem"], []):
                 demo += [nodes.Text("; "), nodes.literal(text=test.split("::")[-1])]
             row += _cell(*demo)
@@ -379,7 +380,7 @@ class FillPlaceholders(SphinxPostTransform):
         style = nodes.raw("", "<style>table.dlmath-theorem-index {font-size: 0.85em;} "
                           "table.dlmath-theorem-index code {white-space: normal; overflow-wrap: anywhere;}"
                           "</style>", format="html")
-        spec = addnodes.tabular_col_spec(spec=r"\Y{0.25}\Y{0.22}\Y{0.25}\Y{0.09}\Y{0.11}\Y{0.08}")
+        spec = addnodes.tabular_col_spec(spec=r"\Y{0.2}\Y{0.27}\Y{0.22}\Y{0.11}\Y{0.11}\Y{0.07}")
         return [style, summary, spec, table]
 
 
