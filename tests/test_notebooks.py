@@ -20,12 +20,12 @@ import subprocess
 import pytest
 
 from conftest import ROOT, chapter_files
+from dlmath.results import CHECK_METADATA_KEY as CHECK_KEY
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.book]
 
 RUNTIME_VENV = ROOT / ".venv-runtime"
 KERNEL = "dlmath-runtime"
-CHECK_KEY = "dlmath_theorem_check"
 
 
 def _pip(python: pathlib.Path, *args: str) -> None:

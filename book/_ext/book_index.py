@@ -28,9 +28,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from dlmath.results import CHECK_METADATA_KEY as CHECK_KEY
+
 logger = logging.getLogger(__name__)
 
-CHECK_KEY = "dlmath_theorem_check"  # dlmath.results.CHECK_METADATA_KEY
 _THEOREM_MARK = "theorem"
 # called by every chapter to glue and check figures: not listed under "dlmath in this chapter"
 _INFRASTRUCTURE = {"dlmath.results.glue", "dlmath.results.theorem_check", "dlmath.plotting.use_book_style"}
@@ -133,8 +134,7 @@ def _plain_copy(node: nodes.Node) -> nodes.Node:
 def _collect(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
-    data = {"checks": [], "titles": {}, "used": []}
-    data["checks"] = _read_checks(app, docname)
+    data = {"checks": _read_checks(app, docname), "titles": {}, "used": []}
     for check in data["checks"]:
         if not check.get("passed"):
             logger.warning(
