@@ -18,7 +18,6 @@ import ast
 import copy
 import json
 import pathlib
-import re
 from typing import Any
 
 from docutils import nodes
