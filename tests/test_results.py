@@ -123,3 +123,107 @@ def test_glue_without_myst_nb_only_displays(monkeypatch, capsys):
     assert shown == [2.5]
     with pytest.raises(ValueError, match="name"):
         glue("", 1.0)
+
+
+# -- declared checks ---------------------------------------------------------------------------
+from types import SimpleNamespace
+
+from dlmath import results as results_module
+from dlmath.results import TheoremCheck, declaration, declare_check
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """A private registry, so that these declarations do not join the book's."""
+    monkeypatch.setattr(results_module, "_REGISTRY", {})
+    return results_module._REGISTRY
+
+
+def _declare(**kw):
+    args = dict(theorem="learning.ols_excess_risk", quantity="risk over sigma^2 d/(n-d-1)", claim="equality",
+                relation="rel", measure="ratio", predict=1.0, tolerance=lambda r: 3 * r.se,
+                reason="3 standard errors", hypotheses="n >= d + 2", wrong="n - d instead of n - d - 1",
+                wrong_predict=lambda r: r.wrong, demo="dlmath.learning.ols_risk_demo")
+    args.update(kw)
+    return declare_check(**args)
+
+
+def test_declared_check_passes_and_rejects_its_wrong_answer(registry):
+    d = _declare()
+    res = SimpleNamespace(ratio=1.01, se=0.01, wrong=(20 - 5 - 1) / (20 - 5))
+    c = d.check(res)
+    assert c.passed and c.rejects_wrong and c.verified and c.declared
+    assert c.tolerance == pytest.approx(0.03) and c.wrong_predicted == pytest.approx(14 / 15)
+    assert "rejected" in str(c)
+    assert results_module.verify("learning.ols_excess_risk", res).passed
+    # a wrong answer inside the tolerance is not rejected, and verify says so
+    close = SimpleNamespace(ratio=1.01, se=0.01, wrong=0.99)
+    assert not d.check(close).rejects_wrong
+    with pytest.raises(AssertionError, match="not rejected"):
+        d.verify(close)
+    # a measurement outside the tolerance fails, with the tolerance's reason
+    with pytest.raises(AssertionError, match="3 standard errors"):
+        d.verify(SimpleNamespace(ratio=1.05, se=0.01, wrong=0.9))
+    assert declaration("learning.ols_excess_risk") is d
+
+
+def test_wrong_measure_and_tightness(registry):
+    # an upper bound that the instance nearly attains: 0.9 x the bound must be violated
+    d = _declare(theorem="kernels.rademacher_bounds", claim="upper bound", relation="<=", measure="m",
+                 predict="b", tolerance=0.0, wrong="0.9 x the bound", wrong_predict=lambda r: 0.9 * r.b,
+                 min_tightness=0.9)
+    c = d.check(SimpleNamespace(m=0.95, b=1.0))
+    assert c.passed and c.rejects_wrong and c.tightness == pytest.approx(0.95)
+    loose = d.check(SimpleNamespace(m=0.5, b=1.0))
+    assert not loose.passed and not loose.rejects_wrong  # holds, but is not the sharp instance
+    # an identity whose residual with one term left out is measured by the demo
+    e = _declare(theorem="architectures.scattering_energy", claim="identity", relation="<=", measure="res",
+                 predict=0.0, tolerance=1e-12, reason="float64 rounding", wrong="the last order left out",
+                 wrong_predict=None, wrong_measure="res_without_last")
+    c = e.check(SimpleNamespace(res=3e-15, res_without_last=0.02))
+    assert c.passed and c.rejects_wrong and "measured 0.02" in c.wrong_text
+    assert math.isnan(c.rel_error)
+    round_trip = TheoremCheck.from_dict(c.as_dict())
+    assert round_trip.passed and round_trip.rejects_wrong and round_trip.wrong_measured == 0.02
+    # an undeclared one-off check is never counted as verified
+    raw = _check()
+    assert raw.passed and not raw.declared and not raw.rejects_wrong and not raw.verified
+
+
+def test_illustration_is_never_verified(registry):
+    d = _declare(claim="illustration")
+    c = d.check(SimpleNamespace(ratio=1.0, se=0.01, wrong=1.0))
+    assert c.passed and not c.rejects_wrong and not c.verified
+    assert d.verify(SimpleNamespace(ratio=1.0, se=0.01, wrong=1.0)).claim == "illustration"
+    assert "illustration" in str(c)
+
+
+def test_declaration_validation(registry):
+    with pytest.raises(ValueError, match="claim"):
+        _declare(claim="bound")
+    with pytest.raises(ValueError, match="relation"):
+        _declare(relation="=")
+    with pytest.raises(ValueError, match="wrong_predict"):
+        _declare(wrong_measure="x")  # both given
+    with pytest.raises(ValueError, match="wrong_predict"):
+        _declare(wrong_predict=None)  # none given
+    with pytest.raises(ValueError, match="reason"):
+        _declare(reason="")
+    with pytest.raises(ValueError, match="hypotheses"):
+        _declare(hypotheses=" ")
+    with pytest.raises(ValueError, match="min_tightness"):
+        _declare(min_tightness=0.9)  # an equality has no tightness
+    with pytest.raises(TypeError, match="measure"):
+        _declare(measure=[1])
+    with pytest.raises(ValueError, match="theorem"):
+        _declare(theorem="no id")
+    _declare()
+    with pytest.raises(ValueError, match="already declared"):
+        _declare(demo="dlmath.learning.other_demo")
+    with pytest.raises(ValueError, match="no check declared"):
+        declaration("learning.ols_excess_risk", "rate")
+    d = _declare(tolerance=lambda r: -1.0, label="neg")
+    with pytest.raises(ValueError, match="tolerance"):
+        d.check(SimpleNamespace(ratio=1.0, se=0.0, wrong=0.9))
+    with pytest.raises(TypeError, match="measured"):
+        _declare(label="txt", measure=lambda r: "1").check(SimpleNamespace(se=0.0, wrong=0.9))

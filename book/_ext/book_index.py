@@ -28,12 +28,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from dlmath.results import CHECK_METADATA_KEY as CHECK_KEY
+from dlmath.results import TheoremCheck
 
 logger = logging.getLogger(__name__)
 
 _THEOREM_MARK = "theorem"
 # called by every chapter to glue and check figures: not listed under "dlmath in this chapter"
-_INFRASTRUCTURE = {"dlmath.results.glue", "dlmath.results.theorem_check", "dlmath.plotting.use_book_style"}
+_INFRASTRUCTURE = {"dlmath.results.glue", "dlmath.results.theorem_check", "dlmath.results.check",
+                   "dlmath.results.verify", "dlmath.plotting.use_book_style"}
 
 
 class theorem_index(nodes.General, nodes.Element):
@@ -42,6 +44,25 @@ class theorem_index(nodes.General, nodes.Element):
 
 class dlmath_used(nodes.General, nodes.Element):
     """Placeholder for the chapter's list of ``dlmath`` functions."""
+
+
+class verified_count(nodes.Inline, nodes.TextElement):
+    """Placeholder for a count taken from the theorem index (``{verified-count}`results```)."""
+
+
+_COUNTS = ("results", "checks", "illustrations")
+
+
+def verified_count_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{verified-count}`results``` (or ``checks``, ``illustrations``): the number of verified
+    results, of verified checks, or of illustrations in this build's theorem index."""
+    what = text.strip()
+    if what not in _COUNTS:
+        msg = inliner.reporter.error(f"verified-count takes one of {_COUNTS}, not {what!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    env = inliner.document.settings.env
+    env.dlmath_index_docs = getattr(env, "dlmath_index_docs", set()) | {env.docname}
+    return [verified_count(what=what)], []
 
 
 class TheoremIndexDirective(SphinxDirective):
@@ -74,7 +95,8 @@ def _read_checks(app, docname: str) -> list[dict[str, Any]]:
     for key in keys:
         metadata = data.get(key, {}).get("metadata", {})
         if CHECK_KEY in metadata:
-            checks.append(dict(metadata[CHECK_KEY]))
+            # the verdicts are recomputed from the fields by the package's rules, not read
+            checks.append(TheoremCheck.from_dict(metadata[CHECK_KEY]).as_dict())
     return checks
 
 
@@ -135,10 +157,17 @@ def _collect(app, doctree: nodes.document) -> None:
     docname = env.docname
     data = {"checks": _read_checks(app, docname), "titles": {}, "used": []}
     for check in data["checks"]:
+        name = check["theorem"] + (f" [{check['label']}]" if check.get("label") else "")
         if not check.get("passed"):
             logger.warning(
-                f"theorem check failed: {check['theorem']}: {check['quantity']} = {check['measured']}, "
+                f"theorem check failed: {name}: {check['quantity']} = {check['measured']}, "
                 f"predicted {check['prediction_text']}", location=docname, type="dlmath", subtype="check")
+        if not check.get("wrong"):
+            logger.warning(f"theorem check {name} is not declared with a wrong answer "
+                           "(dlmath.results.declare_check)", location=docname, type="dlmath", subtype="check")
+        elif check.get("claim") != "illustration" and not check.get("rejects_wrong"):
+            logger.warning(f"theorem check {name} does not reject its wrong answer: {check['wrong_text']}",
+                           location=docname, type="dlmath", subtype="check")
     for node in doctree.findall(nodes.Element):
         label = node.get("label") if node.get("realtype") else None
         if label and node.children and isinstance(node.children[0], nodes.title):
@@ -228,6 +257,41 @@ def _number(value: float | None) -> str:
     return f"{value:.4g}"
 
 
+def _status(check: dict[str, Any]) -> str:
+    """verified, illustration or FAILED (a check that fails, or keeps its wrong answer)."""
+    if not check.get("passed"):
+        return "FAILED"
+    if check.get("claim") == "illustration":
+        return "illustration"
+    return "verified" if check.get("rejects_wrong") else "FAILED"
+
+
+def _closeness(check: dict[str, Any]) -> str:
+    """The tightness of a bound (measured/bound) or the relative error of an equality."""
+    if check.get("tightness") is not None:
+        text = f"tightness {_number(check['tightness'])}"
+        if check.get("min_tightness") is not None:
+            text += f" (≥ {_number(check['min_tightness'])} required)"
+        return text
+    if check.get("rel_error") is not None:
+        return f"rel. error {check['rel_error']:.2g}"
+    return "–"
+
+
+def _tally(env) -> dict[str, int]:
+    """Verified results, verified checks and illustrations over the whole build."""
+    status: dict[str, list[str]] = {}
+    for data in _env_data(env).values():
+        for check in data.get("checks", []):
+            status.setdefault(check["theorem"], []).append(_status(check))
+    flat = [s for v in status.values() for s in v]
+    return {
+        "results": sum(1 for v in status.values() if "verified" in v and "FAILED" not in v),
+        "checks": flat.count("verified"),
+        "illustrations": flat.count("illustration"),
+    }
+
+
 def _cell(*children: nodes.Node) -> nodes.entry:
     entry = nodes.entry()
     para = nodes.paragraph()
@@ -246,6 +310,8 @@ class FillPlaceholders(SphinxPostTransform):
         docname = env.docname
         for node in list(self.document.findall(theorem_index)):
             node.replace_self(self._index(docname))
+        for node in list(self.document.findall(verified_count)):
+            node.replace_self(nodes.Text(str(_tally(self.env)[node["what"]])))
         for node in list(self.document.findall(dlmath_used)):
             node.replace_self(self._used(docname))
         if docname.startswith(self.config.dlmath_api_prefix):
@@ -331,17 +397,20 @@ class FillPlaceholders(SphinxPostTransform):
         for data in docs.values():
             titles.update(data.get("titles", {}))
 
-        n_passed = sum(1 for _, c in rows if c.get("passed"))
+        tally = _tally(self.env)
+        n_failed = sum(1 for _, c in rows if _status(c) == "FAILED")
         summary = nodes.paragraph()
         summary += nodes.Text(
-            f"This build checked {len(rows)} predictions of {len(checked)} results: "
-            f"{n_passed} passed, {len(rows) - n_passed} failed.")
+            f"This build checked {len(rows)} predictions of {len(checked)} results. "
+            f"{tally['checks']} checks are verified (they passed and rejected their wrong answer), "
+            f"{tally['illustrations']} are illustrations (shown, not counted), {n_failed} failed; "
+            f"{tally['results']} results are verified (at least one verified check and none failed).")
 
         # the PDF page is narrower: there the tests are left out and the columns wrap
         latex = self.app.builder.format == "latex"
         headers = ["Result", "Demo" if latex else "Demo and tests", "Measured quantity", "Measured",
-                   "Predicted", "Check"]
-        widths = [24, 24, 26, 9, 10, 7]
+                   "Predicted", "Tightness or rel. error", "Wrong answer (rejected)", "Status"]
+        widths = [18, 17, 21, 8, 9, 8, 12, 7]
         table = nodes.table(classes=["dlmath-theorem-index", "longtable"])
         group = nodes.tgroup(cols=len(headers))
         table += group
@@ -369,17 +438,24 @@ class FillPlaceholders(SphinxPostTransform):
             for test in [] if latex else tests.get(check["theorem"], []):
                 demo += [nodes.Text("; "), nodes.literal(text=test.split("::")[-1])]
             row += _cell(*demo)
-            row += _cell(nodes.Text(check["quantity"]))
+            quantity = check["quantity"] + (f" ({check['claim']})" if check.get("claim") else "")
+            row += _cell(nodes.Text(quantity))
             row += _cell(nodes.Text(_number(check["measured"])))
             row += _cell(nodes.Text(check["prediction_text"]))
-            row += _cell(nodes.Text("passed" if check.get("passed") else "FAILED"))
+            row += _cell(nodes.Text(_closeness(check)))
+            wrong = check.get("wrong_text") or "none declared"
+            if check.get("wrong"):
+                wrong += " (rejected)" if check.get("rejects_wrong") else " (NOT rejected)"
+            row += _cell(nodes.Text(wrong))
+            row += _cell(nodes.Text(_status(check)))
             body += row
         group += body
         # long identifiers wrap instead of widening the table beyond the page
         style = nodes.raw("", "<style>table.dlmath-theorem-index {font-size: 0.85em;} "
                           "table.dlmath-theorem-index code {white-space: normal; overflow-wrap: anywhere;}"
                           "</style>", format="html")
-        spec = addnodes.tabular_col_spec(spec=r"\Y{0.2}\Y{0.27}\Y{0.22}\Y{0.11}\Y{0.11}\Y{0.07}")
+        spec = addnodes.tabular_col_spec(
+            spec=r"\Y{0.14}\Y{0.14}\Y{0.17}\Y{0.08}\Y{0.1}\Y{0.09}\Y{0.17}\Y{0.09}")
         return [style, summary, spec, table]
 
 
@@ -388,6 +464,8 @@ def setup(app):
     app.add_config_value("dlmath_list_functions", True, "env")
     app.add_node(theorem_index)
     app.add_node(dlmath_used)
+    app.add_node(verified_count)
+    app.add_role("verified-count", verified_count_role)
     app.add_directive("theorem-index", TheoremIndexDirective)
     app.connect("doctree-read", _collect)
     app.connect("env-purge-doc", _purge)

@@ -615,7 +615,7 @@ def declarations(module: str | None = None) -> list[CheckDeclaration]:
         if not isinstance(name, str):
             raise TypeError(f"module must be a string, got {type(name).__name__}")
         importlib.import_module(f"dlmath.{name}")
-    return [d for d in _REGISTRY.values() if module is None or d.theorem.split(".")[0] == module]
+    return [d for d in _REGISTRY.values() if d.theorem.split(".")[0] in modules]
 
 
 #: The modules of the parts, which declare the book's checks.
