@@ -203,7 +203,7 @@ class TheoremCheck:
 
     @property
     def rel_error(self) -> float:
-        """|measured - predicted| / |predicted| for an equality; NaN for a bound or p = 0."""
+        """The relative error ``abs(measured - predicted) / abs(predicted)`` of an equality (NaN for a bound or p = 0)."""
         if self.relation in ("approx", "rel") and self.predicted != 0:
             return abs(self.measured - self.predicted) / abs(self.predicted)
         return _NAN
