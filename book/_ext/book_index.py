@@ -408,9 +408,9 @@ class FillPlaceholders(SphinxPostTransform):
 
         # the PDF page is narrower: there the tests are left out and the columns wrap
         latex = self.app.builder.format == "latex"
-        headers = ["Result", "Demo" if latex else "Demo and tests", "Measured quantity", "Measured",
-                   "Predicted", "Tightness or rel. error", "Wrong answer (rejected)", "Status"]
-        widths = [18, 17, 21, 8, 9, 8, 12, 7]
+        headers = ["Result", "Demo" if latex else "Demo and tests", "Measured quantity",
+                   "Measured (predicted)", "Tightness or rel. error", "Wrong answer", "Status"]
+        widths = [17, 16, 22, 12, 9, 16, 8]
         table = nodes.table(classes=["dlmath-theorem-index", "longtable"])
         group = nodes.tgroup(cols=len(headers))
         table += group
@@ -440,8 +440,7 @@ class FillPlaceholders(SphinxPostTransform):
             row += _cell(*demo)
             quantity = check["quantity"] + (f" ({check['claim']})" if check.get("claim") else "")
             row += _cell(nodes.Text(quantity))
-            row += _cell(nodes.Text(_number(check["measured"])))
-            row += _cell(nodes.Text(check["prediction_text"]))
+            row += _cell(nodes.Text(f"{_number(check['measured'])} ({check['prediction_text']})"))
             row += _cell(nodes.Text(_closeness(check)))
             wrong = check.get("wrong_text") or "none declared"
             if check.get("wrong"):
@@ -451,11 +450,12 @@ class FillPlaceholders(SphinxPostTransform):
             body += row
         group += body
         # long identifiers wrap instead of widening the table beyond the page
-        style = nodes.raw("", "<style>table.dlmath-theorem-index {font-size: 0.85em;} "
+        style = nodes.raw("", "<style>table.dlmath-theorem-index {font-size: 0.8em; display: block; "
+                          "overflow-x: auto;} "
                           "table.dlmath-theorem-index code {white-space: normal; overflow-wrap: anywhere;}"
                           "</style>", format="html")
         spec = addnodes.tabular_col_spec(
-            spec=r"\Y{0.14}\Y{0.14}\Y{0.17}\Y{0.08}\Y{0.1}\Y{0.09}\Y{0.17}\Y{0.09}")
+            spec=r"\Y{0.15}\Y{0.14}\Y{0.19}\Y{0.12}\Y{0.1}\Y{0.19}\Y{0.09}")
         return [style, summary, spec, table]
 
 
