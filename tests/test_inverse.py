@@ -8,12 +8,14 @@ import pytest
 import torch
 
 from dlmath import inverse as inv
+from dlmath.results import verify
 from dlmath.utils import rng
 
 
 @pytest.mark.theorem("inverse.variational_regularization")
 def test_variational_rates_below_bounds():
     res = inv.variational_rates_demo(deltas=(1e-1, 1e-2, 1e-3))
+    verify("inverse.variational_regularization", res)
     assert res.certificate_max < 1.0
     assert res.max_ratio <= 1.0
     # the Tikhonov bound is not vacuous: errors are within a factor 10 of it
@@ -33,6 +35,8 @@ def test_tikhonov_spectral_formula():
 @pytest.mark.theorem("inverse.ista_fista_rates")
 def test_ista_fista_bounds():
     res = inv.ista_fista_demo()
+    verify("inverse.ista_fista_rates", res, label="ista")
+    verify("inverse.ista_fista_rates", res, label="fista")
     assert res.max_ratio_ista <= 1.0
     assert res.max_ratio_fista <= 1.0
     # the bounds are not vacuous: an over-estimated constant (by a factor 20) would fail here
@@ -66,6 +70,7 @@ def test_ista_fista_agree_at_convergence():
 @pytest.mark.theorem("inverse.lista_linear_convergence")
 def test_lista_linear_rate():
     res = inv.lista_demo()
+    verify("inverse.lista_linear_convergence", res)
     assert res.rate <= 0.9
     assert res.err_lista[-1] <= 0.1
     assert res.err_ista[-1] >= 0.5
@@ -89,6 +94,7 @@ def test_train_lista_cp_small():
 @pytest.mark.theorem("inverse.pnp_fbs_contraction")
 def test_pnp_contraction():
     res = inv.pnp_demo()
+    verify("inverse.pnp_fbs_contraction", res)
     independent = (1 + res.eps) * (res.L - res.mu) / (res.L + res.mu)
     assert np.allclose(res.bound, independent, rtol=1e-12)
     assert np.all(res.emp_lip <= res.bound)
@@ -108,6 +114,7 @@ def test_residual_denoiser_lipschitz():
 @pytest.mark.theorem("inverse.icnn_convexity")
 def test_icnn_jensen():
     res = inv.icnn_convexity_demo(n_triples=5000)
+    verify("inverse.icnn_convexity", res)
     assert res.max_violation <= 1e-10
     # the gaps are not all trivially zero: the network is genuinely curved
     assert np.min(res.jensen_gaps) < -1e-3

@@ -7,11 +7,14 @@ import numpy as np
 import pytest
 
 from dlmath import pde
+from dlmath.results import verify
 
 
 @pytest.mark.theorem("pde.poisson_stability")
 def test_poisson_stability_bound_and_sharpness():
     res = pde.poisson_stability_demo(ms=(5, 10, 20))
+    verify("pde.poisson_stability", res, label="bound")
+    verify("pde.poisson_stability", res, label="sharp")
     # the bound holds for every trial function ...
     assert res.max_ratio <= 1.0
     assert res.max_ratio_h1 <= 1.0
@@ -39,6 +42,8 @@ def test_boundary_term_of_bound():
 @pytest.mark.theorem("pde.pinn_generalization")
 def test_pinn_generalization_rates():
     res = pde.pinn_generalization_demo(Ns=(10, 20, 40, 80, 160), m=20)
+    verify("pde.pinn_generalization", res, label="midpoint")
+    verify("pde.pinn_generalization", res, label="monte_carlo")
     # stability: E_G <= pi^-2 ||r|| for every trained network
     assert res.max_stability_ratio <= 1.0
     # quadrature errors: midpoint O(N^-2), Monte Carlo O(N^-1/2) in RMS

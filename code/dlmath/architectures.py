@@ -36,7 +36,7 @@ from torch import nn
 from torch.nn import functional as TF
 
 from .plotting import COLORS, axes, figure_grid, slope_guide
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_choice, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
@@ -449,6 +449,17 @@ def resnet_ode_demo(*, depths: Any = 2 ** np.arange(3, 12), T: float = 3.0, seed
     )
 
 
+
+
+declare_check(
+    "architectures.resnet_ode_limit", quantity="fitted slope of log ResNet error against log depth L",
+    claim="rate", relation="approx", measure="rate", predict="predicted", tolerance=0.1,
+    reason="pre-asymptotic range: slope fitted over the stated depths (8..2048), Euler error is C/L + O(1/L^2)",
+    hypotheses="Lipschitz, C^1 vector field on [0, T], step h = T/L, forward Euler (one residual block per step)",
+    wrong="second-order convergence, slope -2 (the order of a midpoint/Heun scheme)",
+    wrong_predict=-2.0, demo=resnet_ode_demo)
+
+
 @demo_result
 class ResNetStabilityResult(DemoResult):
     """Result of :func:`resnet_stability_demo`."""
@@ -462,6 +473,7 @@ class ResNetStabilityResult(DemoResult):
     predicted: float
     inv_recon_err: float
     antisym_max_real: float
+    attained_ratio: float = float("nan")
 
     def plot(self, ax=None):
         fig, axs = figure_grid(2, width=7.0, height=3.0) if ax is None else (None, ax)
@@ -532,6 +544,19 @@ def resnet_stability_demo(*, depths: Any = (8, 64, 512), d: int = 16, seed: int 
         K = net.lipschitz_constants()
         bnd.append(net.lipschitz_bound())
         ebnd.append(float(np.exp(K.max())))
+    # an instance attaining (a): rank-one weights K_k v v^T, zero bias, at x = 0 the Jacobian
+    # is prod_k (I + h K_k v v^T), of norm prod_k (1 + h K_k) in the direction v
+    v = torch.randn(d, generator=gen, dtype=torch.float64)
+    v = v / v.norm()
+    L0 = Ls[0]
+    blocks = [ResidualBlock((0.5 + k / L0) * torch.outer(v, v), torch.zeros(d, dtype=torch.float64), 1.0 / L0)
+              for k in range(L0)]
+
+    anet = ResidualNetwork(d, L0, T=1.0, seed=seed, device="cpu")
+    anet.blocks = nn.ModuleList(blocks)
+    J0 = torch.func.jacrev(anet)(torch.zeros(d, dtype=torch.float64)).detach()
+    att_bound = anet.lipschitz_bound()
+    attained = float(torch.linalg.matrix_norm(J0, ord=2)) / att_bound
     # inversion of the block with the largest hK of the shallowest network
     net = ResidualNetwork(d, Ls[0], T=1.0, seed=seed + 1, device=device)
     hK = net.h * net.lipschitz_constants()
@@ -564,7 +589,26 @@ def resnet_stability_demo(*, depths: Any = (8, 64, 512), d: int = 16, seed: int 
         predicted=float(hK.max()),
         inv_recon_err=recon,
         antisym_max_real=worst,
+        attained_ratio=attained,
     )
+
+
+
+
+declare_check(
+    "architectures.resnet_stability", quantity="largest Jacobian norm over the bound prod(1 + h K_k)",
+    claim="upper bound", relation="<=", measure=lambda r: float(np.max(r.jac_norm / r.bound)), predict=1.0,
+    tolerance=1e-12, reason="float64 rounding of the products and of the spectral norms",
+    hypotheses="each residual block x + h f_k(x) with f_k K_k-Lipschitz (spectral norm of W_k times 1-Lipschitz tanh)",
+    wrong="non-expansive blocks (Jacobian norm at most 1), i.e. the product bound replaced by 1",
+    wrong_measure=lambda r: float(np.max(r.jac_norm)), demo=resnet_stability_demo)
+declare_check(
+    "architectures.resnet_stability", label="attained",
+    quantity="Jacobian norm over prod(1 + h K_k) for rank-one aligned blocks at x = 0",
+    claim="upper bound", relation="<=", measure="attained_ratio", predict=1.0, tolerance=1e-12,
+    min_tightness=0.9, reason="float64 rounding; the instance attains the bound exactly",
+    hypotheses="blocks x + h tanh(K_k v v^T x), K_k-Lipschitz, tanh'(0) = 1, evaluated at x = 0",
+    wrong="0.9 x the bound prod(1 + h K_k)", wrong_predict=0.9, demo=resnet_stability_demo)
 
 
 # ==============================================================================================
@@ -816,6 +860,17 @@ def conv_equivariance_demo(*, N: int = 64, seed: int = 0, device: str | torch.de
         stride_odd_err=odd,
         stride_even_err=even,
     )
+
+
+
+
+declare_check(
+    "architectures.conv_equivariance", quantity="relative shift-equivariance error of the circular CNN (float32)",
+    claim="identity", relation="<=", measure="cnn_err", predict=0.0, tolerance=1e-5,
+    reason="float32 rounding (unit roundoff 6e-8) accumulated over the layers",
+    hypotheses="circular convolutions with stride 1 and pointwise nonlinearities on Z/NZ",
+    wrong="equivariance also for a stride-2 network under an odd shift",
+    wrong_measure="stride_odd_err", demo=conv_equivariance_demo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1374,6 +1429,24 @@ def scattering_energy_demo(*, N: int = 2048, J: int = 5, M: int = 2, seed: int =
     )
 
 
+
+
+declare_check(
+    "architectures.scattering_energy", label="energy", quantity="relative error of the energy identity (b)",
+    claim="identity", relation="<=", measure="identity_err", predict=0.0, tolerance=1e-12,
+    reason="float64 FFT rounding",
+    hypotheses="Littlewood-Paley filter bank with sum |phi_J|^2 + sum_j |psi_j|^2 = 1, modulus nonlinearity",
+    wrong="the energy identity with the remainder term (energy of the deeper layers) left out",
+    wrong_measure="remainder", demo=scattering_energy_demo)
+declare_check(
+    "architectures.scattering_energy", label="lipschitz", quantity="largest ratio |Sx - Sy| / |x - y| over 20 pairs",
+    claim="upper bound", relation="<=", measure="max_lip_ratio", predict="predicted", tolerance=1e-12,
+    reason="float64 FFT rounding", min_tightness=0.9,
+    hypotheses="tight (Littlewood-Paley) frame, modulus non-expansive; pairs include nearly low-pass differences",
+    wrong="0.9 x the bound (the constant 1 is attained in the limit)",
+    wrong_predict=lambda r: 0.9 * float(r.predicted), demo=scattering_energy_demo)
+
+
 @demo_result
 class ScatteringStabilityResult(DemoResult):
     """Result of :func:`scattering_stability_demo`."""
@@ -1499,6 +1572,16 @@ def scattering_stability_demo(*, N: int = 2048, seed: int = 0, device: str | tor
         fourier_ratio=float(ferr[-1, 0] / ferr[0, 0]),
         predicted=-1.0,
     )
+
+
+
+
+declare_check(
+    "architectures.scattering_stability", quantity="slope of log2 of the translation error against J",
+    claim="illustration", relation="<=", measure="transl_rate", predict=-0.8, tolerance=0.0,
+    reason="the theorem gives only an upper bound C 2^{-J} |c|; the slope is shown, one-sided, not predicted",
+    hypotheses="translation by a fixed c, smooth test signal; the observed slope is a pre-asymptotic mixture of orders",
+    wrong="no decay with J (slope 0)", wrong_measure=lambda r: 0.0, demo=scattering_stability_demo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2147,6 +2230,17 @@ def p4_equivariance_demo(*, N: int = 32, dtype: str = "float32", seed: int = 0,
     )
 
 
+
+
+declare_check(
+    "architectures.group_conv_equivariance", quantity="relative rotation-equivariance error of the p4 layers (float64)",
+    claim="identity", relation="<=", measure="equiv_err", predict=0.0, tolerance=1e-12,
+    reason="float64 rounding of the correlations",
+    hypotheses="square images with circular padding, filters rotated by the four elements of C4, float64",
+    wrong="a plain CNN (no rotated filters) is rotation equivariant",
+    wrong_measure="cnn_rot_err", demo=p4_equivariance_demo)
+
+
 # ---------------------------------------------------------------------------------------------
 # invariance by averaging
 # ---------------------------------------------------------------------------------------------
@@ -2248,6 +2342,9 @@ class InvarianceBenefitResult(DemoResult):
     predicted_inv: np.ndarray
     max_rel_dev: float
     projection_identity_err: float
+    ratio_se: float = float("nan")
+    n: int = 0
+    d_full: int = 0
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -2308,7 +2405,7 @@ def invariance_benefit_demo(*, d: int = 12, n: int = 30, groups: Sequence[str] =
     groups = tuple(check_choice(gname, "groups", ("cyclic", "reversal", "permutation")) for gname in groups)
     n_rep = check_int(n_rep, "n_rep", minimum=10)
     g = rng(seed)
-    dG, r_ols, r_inv, p_ols, p_inv = [], [], [], [], []
+    dG, r_ols, r_inv, p_ols, p_inv, se_list = [], [], [], [], [], []
     for name in groups:
         Gm = group_matrices(name, d)
         P = Gm.mean(axis=0)
@@ -2322,7 +2419,10 @@ def invariance_benefit_demo(*, d: int = 12, n: int = 30, groups: Sequence[str] =
         Z = X @ U
         gam = np.linalg.solve(np.einsum("rni,rnj->rij", Z, Z), np.einsum("rni,rn->ri", Z, y)[..., None])[..., 0]
         dG.append(k)
-        r_ols.append(float(np.mean(np.sum((b_ols - beta) ** 2, axis=1))))
+        sq_ols = np.sum((b_ols - beta) ** 2, axis=1)
+        if not se_list:
+            se_list.append(float(np.std(sq_ols, ddof=1) / np.sqrt(n_rep) / (d / (n - d - 1))))
+        r_ols.append(float(np.mean(sq_ols)))
         r_inv.append(float(np.mean(np.sum((gam @ U.T - beta) ** 2, axis=1))))
         p_ols.append(d / (n - d - 1))
         p_inv.append(k / (n - k - 1))
@@ -2353,7 +2453,23 @@ def invariance_benefit_demo(*, d: int = 12, n: int = 30, groups: Sequence[str] =
         predicted_inv=p_inv,
         max_rel_dev=dev,
         projection_identity_err=float(abs(lhs - rhs) / lhs),
+        ratio_se=se_list[0],
+        n=n,
+        d_full=d,
     )
+
+
+
+
+declare_check(
+    "architectures.invariance_by_averaging", quantity="Monte Carlo excess risk of OLS over d/(n-d-1)",
+    claim="equality", relation="approx", measure=lambda r: float(r.risk_ols[0] / r.predicted_ols[0]), predict=1.0,
+    tolerance=lambda r: 3.0 * float(r.ratio_se),
+    reason="3 Monte Carlo standard errors of the mean squared error (n_rep independent samples)",
+    hypotheses="Gaussian design N(0, I_d), n >= d + 3, N(0, 1) noise, beta* in Fix(G)",
+    wrong="d/(n-d) (n-d instead of n-d-1)",
+    wrong_measure=lambda r: float(r.risk_ols[0] / r.predicted_ols[0] * (r.n - r.d_full - 1) / (r.n - r.d_full)),
+    demo=invariance_benefit_demo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2481,6 +2597,8 @@ class DeepSetsResult(DemoResult):
     equivariance_err: float
     Ms: np.ndarray
     recon_err: np.ndarray
+    commutant_residual_diag: float = float("nan")
+    recon_err_wrong: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -2532,8 +2650,9 @@ def deepsets_demo(*, M: int = 5, seed: int = 0, device: str | torch.device = "cp
     gam = (A.sum() - np.trace(A)) / (M * (M - 1))
     lam = np.trace(A) / M - gam
     comm = _rel(avg, lam * np.eye(M) + gam * np.ones((M, M)))
+    comm_diag = _rel(avg, (np.trace(A) / M) * np.eye(M))
     Ms = np.arange(1, 13)
-    rec = []
+    rec, rec_wrong = [], 0.0
     for m in Ms:
         worst = 0.0
         for _ in range(5):
@@ -2541,6 +2660,9 @@ def deepsets_demo(*, M: int = 5, seed: int = 0, device: str | torch.device = "cp
             p = np.array([np.sum(x**k) for k in range(1, m + 1)])
             xr = power_sums_to_multiset(p)
             worst = max(worst, float(np.abs(np.sort(np.real(xr)) - x).max() + np.abs(np.imag(xr)).max()))
+            if 2 <= m <= 6:
+                xw = power_sums_to_multiset(p / m)
+                rec_wrong = max(rec_wrong, float(np.abs(np.sort(np.real(xw)) - x).max() + np.abs(np.imag(xw)).max()))
         rec.append(worst)
     rec = np.array(rec)
     gen = torch_generator(seed)
@@ -2562,7 +2684,30 @@ def deepsets_demo(*, M: int = 5, seed: int = 0, device: str | torch.device = "cp
         equivariance_err=eqv,
         Ms=Ms.astype(float),
         recon_err=rec,
+        commutant_residual_diag=comm_diag,
+        recon_err_wrong=rec_wrong,
     )
+
+
+
+
+declare_check(
+    "architectures.deepsets", label="commutant",
+    quantity="relative distance of the Reynolds average from lambda I + gamma 11^T",
+    claim="identity", relation="<=", measure="commutant_residual", predict=0.0, tolerance=1e-12,
+    reason="float64 rounding of the average over M! permutations",
+    hypotheses="the symmetric group S_M acting by conjugation on M x M matrices",
+    wrong="the commutant is only lambda I (gamma 11^T left out)",
+    wrong_measure="commutant_residual_diag", demo=deepsets_demo)
+declare_check(
+    "architectures.deepsets", label="power_sums",
+    quantity="largest error of multisets of size M <= 6 recovered from power sums (accuracy of Newton's "
+             "identities and polynomial roots; illustrates the injectivity used in the proof)",
+    claim="illustration", relation="<=", measure=lambda r: float(np.max(r.recon_err[:6])), predict=0.0, tolerance=1e-8,
+    reason="float64 rounding amplified by the conditioning of polynomial roots (grows with M)",
+    hypotheses="multisets of M <= 6 reals, the first M power sums, Newton's identities",
+    wrong="the power means p_k / M fed to Newton's identities instead of the power sums",
+    wrong_measure="recon_err_wrong", demo=deepsets_demo)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .plotting import axes, figure_grid
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_device, check_int, check_real, rng, torch_generator
 
 __all__ = [
@@ -272,6 +272,19 @@ def variational_rates_demo(*, deltas: Any = (1e-1, 1e-2, 1e-3, 1e-4), seed: int 
     )
 
 
+declare_check(
+    "inverse.variational_regularization",
+    quantity="largest ratio of error to bound (Tikhonov and l1 Bregman)",
+    claim="upper bound", relation="<=",
+    measure="max_ratio", predict=1.0, tolerance=0.0,
+    reason="a bound: no slack",
+    hypotheses="source condition satisfied by construction, ||y_delta - y|| <= delta, alpha proportional to delta",
+    wrong="Tikhonov error of order delta instead of delta^(1/2)",
+    wrong_measure=lambda r: float(np.max(r.tikh_err / (r.tikh_bound * np.sqrt(r.deltas / r.deltas[0])))),
+    demo=variational_rates_demo,
+)
+
+
 # ---------------------------------------------------------------------------------------------
 # inverse.ista_fista_rates
 # ---------------------------------------------------------------------------------------------
@@ -464,6 +477,30 @@ def ista_fista_demo(*, seed: int = 0) -> ProxGradResult:
     )
 
 
+declare_check(
+    "inverse.ista_fista_rates", label="ista",
+    quantity="largest ratio of the ISTA gap F(x_k) - F* to L||x*||^2/(2k)",
+    claim="upper bound", relation="<=",
+    measure="max_ratio_ista", predict=1.0, tolerance=0.0,
+    reason="a bound: no slack (F* from a polished reference solution)",
+    hypotheses="convex F = f + g, grad f L-Lipschitz, step 1/L, x_0 = 0",
+    wrong="the accelerated rate L||x*||^2/(2k^2)",
+    wrong_measure=lambda r: float(np.max(r.gap_ista / (r.bound_ista / r.k))),
+    demo=ista_fista_demo,
+)
+declare_check(
+    "inverse.ista_fista_rates", label="fista",
+    quantity="largest ratio of the FISTA gap F(x_k) - F* to 2L||x*||^2/(k+1)^2",
+    claim="upper bound", relation="<=",
+    measure="max_ratio_fista", predict=1.0, tolerance=0.0,
+    reason="a bound: no slack (F* from a polished reference solution)",
+    hypotheses="convex F = f + g, grad f L-Lipschitz, step 1/L, x_0 = 0, Nesterov momentum t_k",
+    wrong="a rate 1/(k+1)^3, one power faster",
+    wrong_measure=lambda r: float(np.max(r.gap_fista / (r.bound_fista / (r.k + 1)))),
+    demo=ista_fista_demo,
+)
+
+
 # ---------------------------------------------------------------------------------------------
 # inverse.lista_linear_convergence
 # ---------------------------------------------------------------------------------------------
@@ -622,6 +659,19 @@ def lista_demo(*, m: int = 64, n: int = 128, s: int = 6, K: int = 20, seed: int 
         layers=layers, err_lista=e_l, err_ista=e_i, rate=_fit_factor(layers, e_l),
         rate_ista=_fit_factor(layers, e_i), params=(float(gam), float(th0), float(rho)),
     )
+
+
+declare_check(
+    "inverse.lista_linear_convergence",
+    quantity="fitted per-layer contraction factor of the learned scheme (s = 6, outside the coherence bound)",
+    claim="illustration", relation="<=",
+    measure="rate", predict=0.9, tolerance=0.0,
+    reason="linear convergence read as a factor clearly below 1 (at most 0.9)",
+    hypotheses="NOT satisfied: the coherence bound of the theorem allows s = 1 only; shown as an illustration",
+    wrong="sublinear convergence (the factor of plain ISTA, close to 1)",
+    wrong_measure="rate_ista",
+    demo=lista_demo,
+)
 
 
 class LISTACP(torch.nn.Module):
@@ -959,6 +1009,18 @@ def pnp_demo(*, eps: Any = (0.05, 0.1), seed: int = 0, device: Any = "cpu") -> P
     )
 
 
+declare_check(
+    "inverse.pnp_fbs_contraction",
+    quantity="largest Lipschitz ratio of T over the bound (1 + eps)(L - mu)/(L + mu)",
+    claim="upper bound", relation="<=",
+    measure=lambda r: float(np.max(r.emp_lip / r.bound)), predict=1.0, tolerance=0.0,
+    reason="a bound: no slack (Lipschitz ratio estimated from below on sampled pairs)",
+    hypotheses="f mu-strongly convex with L-Lipschitz gradient, step 2/(L + mu), D - I eps-Lipschitz",
+    wrong="half the bound (a contraction twice as strong)", wrong_predict=0.5,
+    demo=pnp_demo,
+)
+
+
 # ---------------------------------------------------------------------------------------------
 # inverse.icnn_convexity
 # ---------------------------------------------------------------------------------------------
@@ -1098,6 +1160,19 @@ def icnn_convexity_demo(*, n_triples: int = 20000, seed: int = 0, device: Any = 
         jensen_gaps=gaps, max_violation=float(np.max(gaps)), predicted=0.0, grid=grid,
         slice_values=R(P).reshape(G1.shape),
     )
+
+
+declare_check(
+    "inverse.icnn_convexity",
+    quantity="largest Jensen gap over the random triples",
+    claim="upper bound", relation="<=",
+    measure="max_violation", predict="predicted", tolerance=1e-10,
+    reason="float64 rounding of the network evaluations",
+    hypotheses="non-negative hidden-to-hidden weights, convex non-decreasing activations",
+    wrong="the sign constraint w >= 0 dropped (w -> -w: the network -R, whose Jensen gaps are the negatives)",
+    wrong_measure=lambda r: float(-np.min(r.jensen_gaps)),
+    demo=icnn_convexity_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .plotting import axes, slope_guide
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_bool, check_choice, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "krr_risk_closed_form",
     "correlation_map",
     "double_descent_closed_form",
+    "weak_features_risk",
     "rademacher_linear",
     "rff_demo",
     "arccos_demo",
@@ -89,6 +90,26 @@ KERNEL_ACTIVATIONS = ("relu", "erf")
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
+def _slope_se(x: Any, Y: np.ndarray) -> float:
+    r"""Standard error of a fitted log-log slope from its spread over seeds.
+
+    ``Y`` has shape ``(n_seeds, len(x))``; the slope of each seed's curve is fitted and the
+    standard error is their standard deviation over :math:`\sqrt{n_{\rm seeds}}`. With one
+    seed, the residual standard error of the least-squares fit is returned instead.
+    """
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    lx = np.log(np.asarray(x, dtype=float))
+    if Y.shape[0] >= 2:
+        slopes = np.array([loglog_slope(x, row) for row in Y])
+        return float(slopes.std(ddof=1) / math.sqrt(len(slopes)))
+    ly = np.log(Y[0])
+    A = np.column_stack([lx, np.ones_like(lx)])
+    coef, *_ = np.linalg.lstsq(A, ly, rcond=None)
+    dof = max(len(lx) - 2, 1)
+    s2 = float(np.sum((ly - A @ coef) ** 2)) / dof
+    return float(math.sqrt(s2 / np.sum((lx - lx.mean()) ** 2)))
+
+
 def _torch():
     import torch
 
@@ -683,6 +704,9 @@ class RFFResult(DemoResult):
     var_emp: float
     var_pred: float
     predicted: float
+    rate_se: float = float("nan")
+    var_se: float = float("nan")
+    var_wrong: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -753,10 +777,38 @@ def rff_demo(
     terms = 2 * np.cos(w @ x + bb) * np.cos(w @ y + bb)
     kap = lambda v: float(np.exp(-0.5 * v @ v))  # noqa: E731
     var_pred = 1 + kap(2 * delta) / 2 - kap(delta) ** 2
+    # standard error of the sample variance: sqrt((m4 - s^4)/N)
+    cen = terms - terms.mean()
+    s2 = float(np.mean(cen**2))
+    var_se = math.sqrt(max(float(np.mean(cen**4)) - s2**2, 0.0) / n_var)
     return RFFResult(
         Ds=np.asarray(Ds, float), sup_err=sup_err, rate=loglog_slope(Ds, sup_err),
         var_emp=float(terms.var(ddof=1)), var_pred=float(var_pred), predicted=-0.5,
+        rate_se=_slope_se(Ds, errs), var_se=float(var_se), var_wrong=float(1 - kap(delta) ** 2),
     )
+
+
+declare_check(
+    "kernels.random_fourier_features", label="rate",
+    quantity="fitted slope of the median uniform random-feature error against D (D = 64 to the largest D)",
+    claim="rate", relation="approx", measure="rate", predict=-0.5,
+    tolerance=lambda r: 3 * float(r.rate_se) + 0.1,
+    reason="3 standard errors of the slope over the seeds, plus 0.1 for the factor sqrt(log D) of the "
+           "uniform bound, whose local slope is 1/(2 log D) <= 0.09 on this range",
+    hypotheses="Gaussian kernel (shift invariant, spectral measure N(0, I)), compact grid of [-1, 1]^2, "
+               "i.i.d. frequencies and uniform phases",
+    wrong="the rate D^(-1/4) (a square root too many, e.g. bounding the sup by the root of the mean error)",
+    wrong_predict=-0.25, demo=rff_demo)
+
+declare_check(
+    "kernels.random_fourier_features", label="variance",
+    quantity="D times the variance of one random-feature product, Monte Carlo over n_var features",
+    claim="identity", relation="approx", measure="var_emp", predict="var_pred",
+    tolerance=lambda r: 4 * float(r.var_se),
+    reason="4 Monte Carlo standard errors of a sample variance, sqrt((m4 - s^4)/N)",
+    hypotheses="phase features sqrt(2) cos(w.x + b), w ~ N(0, I), b ~ U[0, 2 pi], independent",
+    wrong="1 - kappa(delta)^2 (the phase term kappa(2 delta)/2 left out)",
+    wrong_predict="var_wrong", demo=rff_demo)
 
 
 def _check_int_grid(values: Any, name: str, minimum: int = 1) -> np.ndarray:
@@ -782,6 +834,7 @@ class ArccosResult(DemoResult):
     mc_se: np.ndarray     # (2, m) standard errors
     closed: np.ndarray    # (2, m)
     max_z_score: float
+    max_z_wrong: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -845,7 +898,22 @@ def arccos_demo(*, n_samples: int = 4_000_000, n_thetas: int = 9, seed: int = 0)
     diff = np.abs(mc - closed)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, diff / np.where(se > 0, se, 1.0), np.where(diff > 1e-12, np.inf, 0.0))
-    return ArccosResult(thetas=thetas, mc=mc, mc_se=se, closed=closed, max_z_score=float(z.max()))
+        dw = np.abs(mc - 1.01 * closed)
+        zw = np.where(se > 0, dw / np.where(se > 0, se, 1.0), np.where(dw > 1e-12, np.inf, 0.0))
+    return ArccosResult(thetas=thetas, mc=mc, mc_se=se, closed=closed, max_z_score=float(z.max()),
+                        max_z_wrong=float(zw.max()))
+
+
+declare_check(
+    "kernels.arccos_kernel", quantity="largest deviation of the Monte Carlo means from the closed forms "
+    "J_1 (ReLU) and J_0 (step), in standard errors, over the angles",
+    claim="identity", relation="approx", measure="max_z_score", predict=0.0, tolerance=4.0,
+    reason="4 Monte Carlo standard errors: for 2 x n_thetas nearly Gaussian z-scores the chance of one above 4 is "
+           "below 2e-3",
+    hypotheses="centred Gaussian pair with variances k11, k22 and correlation cos(theta); sample means of "
+               "relu(u)relu(v) and 1{u>0}1{v>0}",
+    wrong="the closed forms with their constants 1/(2 pi) off by 1% (the same z-score against 1.01 x closed form)",
+    wrong_measure="max_z_wrong", demo=arccos_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -866,6 +934,10 @@ class KRRResult(DemoResult):
     rate: float
     gp_krr_gap: float
     predicted: float
+    rep_gap: float = float("nan")
+    rep_gap_wrong: float = float("nan")
+    gp_gap: float = float("nan")
+    gp_gap_wrong: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -940,10 +1012,57 @@ def krr_demo(*, n: int = 40, Ds: Any = 2 ** np.arange(6, 15), lam: float = 1e-3,
             pred = Zt @ (Zx.T @ a)
             errs[s, i] = np.sqrt(np.mean((pred - krr) ** 2))
     rff_err = np.median(errs, axis=0)
+    # Representer theorem in the finite-dimensional RKHS {w . z(x)} of D_rep random features:
+    # the minimiser over the whole space (primal, D_rep unknowns) against the span of the data
+    # (dual, n unknowns, krr_fit); and the weight-space Bayesian posterior against gp_posterior.
+    D_rep = 256
+    Z = rff_features(both, D_rep, lengthscale=ell, seed=int(g.integers(0, 2**31)))
+    Zx, Zt = Z[:n], Z[n:]
+    w = np.linalg.solve(Zx.T @ Zx + n * lam * np.eye(D_rep), Zx.T @ y)
+    f_primal = Zt @ w
+    scale = float(np.abs(f_primal).max())
+    f_dual = Zt @ (Zx.T @ krr_fit(Zx @ Zx.T, y, lam))
+    f_dual_wrong = Zt @ (Zx.T @ krr_fit(Zx @ Zx.T, y, lam / n))
+    rep_gap = float(np.abs(f_primal - f_dual).max()) / scale
+    rep_gap_wrong = float(np.abs(f_primal - f_dual_wrong).max()) / scale
+    s2 = n * lam
+    A = Zx.T @ Zx / s2 + np.eye(D_rep)
+    mean_w = Zt @ np.linalg.solve(A, Zx.T @ y) / s2
+    cov_w = Zt @ np.linalg.solve(A, Zt.T)
+
+    def _gp_gap(noise):
+        m_fn, C_fn = gp_posterior(Zx @ Zx.T, Zx @ Zt.T, Zt @ Zt.T, y, noise)
+        return max(float(np.abs(mean_w - m_fn).max()) / scale, float(np.abs(cov_w - C_fn).max()) /
+                   float(np.abs(cov_w).max()), float(np.abs(f_dual - m_fn).max()) / scale)
+
     return KRRResult(
         x_train=x, y_train=y, x_test=xt, krr_pred=krr, gp_mean=mean, gp_sd=sd, Ds=Ds.astype(float),
         rff_err=rff_err, rate=loglog_slope(Ds, rff_err), gp_krr_gap=float(np.abs(mean - krr).max()), predicted=-0.5,
+        rep_gap=rep_gap, rep_gap_wrong=rep_gap_wrong, gp_gap=_gp_gap(s2), gp_gap_wrong=_gp_gap(lam),
     )
+
+
+declare_check(
+    "kernels.krr_representer", label="representer",
+    quantity="relative gap between the ridge minimiser over the whole random-feature RKHS (256 weights) and "
+             "the representer solution sum_i alpha_i k(., x_i), alpha = (K + n lambda I)^(-1) y",
+    claim="identity", relation="<=", measure="rep_gap", predict=0.0, tolerance=1e-8,
+    reason="float64 rounding: both linear systems have condition number below 1e4 (n lambda = 0.04)",
+    hypotheses="finite-dimensional RKHS of the kernel z(x).z(x') (random Fourier features), squared loss, "
+               "lambda > 0",
+    wrong="alpha = (K + lambda I)^(-1) y (lambda for n lambda, the objective without its 1/n)",
+    wrong_measure="rep_gap_wrong", demo=krr_demo)
+
+declare_check(
+    "kernels.krr_representer", label="gp",
+    quantity="largest relative gap between the weight-space Bayesian posterior (mean and covariance), the GP "
+             "posterior of gp_posterior with noise n lambda, and the KRR predictor",
+    claim="identity", relation="<=", measure="gp_gap", predict=0.0, tolerance=1e-8,
+    reason="float64 rounding: systems of condition number below 1e4",
+    hypotheses="prior w ~ N(0, I) on 256 random-feature weights (kernel z(x).z(x')), Gaussian noise of "
+               "variance s^2 = n lambda",
+    wrong="the GP posterior with noise variance lambda instead of n lambda",
+    wrong_measure="gp_gap_wrong", demo=krr_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,6 +1079,9 @@ class KRRBiasVarianceResult(DemoResult):
     max_rel_err: float
     lam_star_closed: float
     lam_star_mc: float
+    mc_se: np.ndarray = None
+    max_z: float = float("nan")
+    max_z_wrong: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -974,7 +1096,7 @@ class KRRBiasVarianceResult(DemoResult):
 
 
 def krr_bias_variance_demo(*, n: int = 60, lams: Any = np.logspace(-6, 0, 13), sigma: float = 0.3,
-                           n_rep: int = 4000, seed: int = 0) -> KRRBiasVarianceResult:
+                           n_rep: int = 40000, seed: int = 0) -> KRRBiasVarianceResult:
     r"""Exact bias-variance decomposition of kernel ridge regression, checked by Monte Carlo.
 
     Fixed design :math:`x_1<\dots<x_n` drawn from :math:`U[-1,1]`, Gaussian kernel
@@ -1007,19 +1129,36 @@ def krr_bias_variance_demo(*, n: int = 60, lams: Any = np.logspace(-6, 0, 13), s
     E = sigma * g.standard_normal((n, n_rep))
     Yc = V.T @ (f[:, None] + E)
     fc = V.T @ f
-    bias2, var, mc = [], [], []
+    bias2, var, mc, se, df = [], [], [], [], []
     for lam in lams:
         b, v = krr_risk_closed_form(K, f, sigma, float(lam))
         bias2.append(b)
         var.append(v)
         s = mu / (mu + n * lam)
-        mc.append(float(np.mean(np.sum((s[:, None] * Yc - fc[:, None]) ** 2, axis=0)) / n))
-    bias2, var, mc = np.array(bias2), np.array(var), np.array(mc)
+        losses = np.sum((s[:, None] * Yc - fc[:, None]) ** 2, axis=0) / n
+        mc.append(float(losses.mean()))
+        se.append(float(losses.std(ddof=1)) / math.sqrt(n_rep))
+        df.append(float(s.sum()))
+    bias2, var, mc, se = np.array(bias2), np.array(var), np.array(mc), np.array(se)
     tot = bias2 + var
+    wrong = bias2 + sigma**2 * np.array(df) / n   # variance sigma^2 tr(S)/n instead of sigma^2 tr(S^2)/n
     return KRRBiasVarianceResult(
         lams=lams.copy(), bias2=bias2, var=var, mc_risk=mc, max_rel_err=float(np.max(np.abs(mc / tot - 1))),
         lam_star_closed=float(lams[np.argmin(tot)]), lam_star_mc=float(lams[np.argmin(mc)]),
+        mc_se=se, max_z=float(np.max(np.abs(mc - tot) / se)), max_z_wrong=float(np.max(np.abs(mc - wrong) / se)),
     )
+
+
+declare_check(
+    "kernels.krr_bias_variance",
+    quantity="largest deviation over the lambda grid of the Monte Carlo risk from bias^2 + variance, in "
+             "standard errors of the Monte Carlo mean",
+    claim="identity", relation="approx", measure="max_z", predict=0.0, tolerance=4.0,
+    reason="4 Monte Carlo standard errors (n_rep noise draws; the chance of one of 13 nearly Gaussian "
+           "z-scores above 4 is below 1e-3)",
+    hypotheses="fixed design, f* evaluated on it, i.i.d. N(0, sigma^2) noise, lambda > 0",
+    wrong="variance sigma^2 tr(S_lambda)/n (degrees of freedom) instead of sigma^2 tr(S_lambda^2)/n",
+    wrong_measure="max_z_wrong", demo=krr_bias_variance_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1035,6 +1174,11 @@ class NNGPResult(DemoResult):
     widths: np.ndarray
     excess_kurtosis: np.ndarray
     predicted: np.ndarray
+    cov_z: float = float("nan")
+    cov_z_wrong: float = float("nan")
+    kurt_se: np.ndarray = None
+    kurt_z: float = float("nan")
+    kurt_z_wrong: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -1064,7 +1208,7 @@ class NNGPResult(DemoResult):
         return ax
 
 
-def nngp_demo(*, width: int = 256, n_nets: int = 4000, depth: int = 3, sw2: float = 2.0, sb2: float = 0.1,
+def nngp_demo(*, width: int = 256, n_nets: int = 16000, depth: int = 3, sw2: float = 2.0, sb2: float = 0.1,
               widths: Any = (4, 8, 16, 32), n_nets_kurtosis: int = 400_000, seed: int = 0,
               device: str = "cpu") -> NNGPResult:
     r"""Wide random networks are Gaussian processes; the first finite-width correction.
@@ -1120,7 +1264,13 @@ def nngp_demo(*, width: int = 256, n_nets: int = 4000, depth: int = 3, sw2: floa
     F = torch.cat(outs).numpy()
     K_emp = F.T @ F / n_nets
     max_rel = float(np.abs(K_emp - K_an).max() / np.diag(K_an).max())
-    kurt = []
+    prods = F[:, :, None] * F[:, None, :]
+    cov_se = prods.std(axis=0, ddof=1) / math.sqrt(n_nets)
+    cov_z = float(np.max(np.abs(K_emp - K_an) / cov_se))
+    K_wrong = K_an - sb2  # the last layer's bias variance left out
+    cov_z_wrong = float(np.max(np.abs(K_emp - K_wrong) / cov_se))
+    kurt, kurt_se = [], []
+    n_batch = 20
     for n in widths:
         vals = []
         left = n_k
@@ -1133,10 +1283,42 @@ def nngp_demo(*, width: int = 256, n_nets: int = 4000, depth: int = 3, sw2: floa
         f = torch.cat(vals).numpy()
         f = f - f.mean()
         kurt.append(float(np.mean(f**4) / np.mean(f**2) ** 2 - 3.0))
+        # standard error by batch means over n_batch disjoint batches
+        fb = f[: (len(f) // n_batch) * n_batch].reshape(n_batch, -1)
+        fb = fb - fb.mean(axis=1, keepdims=True)
+        kb = np.mean(fb**4, axis=1) / np.mean(fb**2, axis=1) ** 2 - 3.0
+        kurt_se.append(float(kb.std(ddof=1) / math.sqrt(n_batch)))
+    wd = widths.astype(float)
+    kurt, kurt_se = np.array(kurt), np.array(kurt_se)
     return NNGPResult(
-        K_analytic=K_an, K_empirical=K_emp, max_rel_err=max_rel, widths=widths.astype(float),
-        excess_kurtosis=np.array(kurt), predicted=15.0 / widths.astype(float),
+        K_analytic=K_an, K_empirical=K_emp, max_rel_err=max_rel, widths=wd,
+        excess_kurtosis=kurt, predicted=15.0 / wd, cov_z=cov_z, cov_z_wrong=cov_z_wrong, kurt_se=kurt_se,
+        kurt_z=float(np.max(np.abs(kurt - 15.0 / wd) / kurt_se)),
+        kurt_z_wrong=float(np.max(np.abs(kurt - 12.0 / wd) / kurt_se)),
     )
+
+
+declare_check(
+    "kernels.nngp_limit", label="covariance",
+    quantity="largest deviation of the empirical output covariance of the random networks from the NNGP kernel, "
+             "in Monte Carlo standard errors of each entry",
+    claim="equality", relation="approx", measure="cov_z", predict=0.0, tolerance=4.0,
+    reason="4 Monte Carlo standard errors over n_nets networks (10 entries); the O(1/width) finite-width bias "
+           "is below 0.3 standard error at width 256 (sampled from the exact finite-width law)",
+    hypotheses="i.i.d. Gaussian weights and biases, NTK parameterisation, ReLU (linear envelope), all hidden "
+               "widths equal and large",
+    wrong="the recursion with the output layer's bias variance sigma_b^2 left out",
+    wrong_measure="cov_z_wrong", demo=nngp_demo)
+
+declare_check(
+    "kernels.nngp_limit", label="kurtosis",
+    quantity="largest deviation of the excess kurtosis of the output from 15/n over the widths, in standard "
+             "errors (batch means)",
+    claim="identity", relation="approx", measure="kurt_z", predict=0.0, tolerance=4.0,
+    reason="4 Monte Carlo standard errors of the sample kurtosis, estimated by 20 batch means",
+    hypotheses="one hidden ReLU layer, sigma_b = 0, i.i.d. N(0, 1) weights: the output is a sum of n i.i.d. terms",
+    wrong="12/n (the kurtosis 3 E r^4/(E r^2)^2 - 3 computed with E r^4/(E r^2)^2 = 5 instead of 6)",
+    wrong_measure="kurt_z_wrong", demo=nngp_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1152,6 +1334,7 @@ class NTKLimitResult(DemoResult):
     rate: float
     theta_analytic: np.ndarray
     predicted: float
+    rate_se: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -1206,7 +1389,19 @@ def ntk_limit_demo(*, widths: Any = (64, 128, 256, 512, 1024, 2048), depth: int 
             dev[s, i] = float(torch.linalg.norm(emp - theta) / torch.linalg.norm(theta))
     med = np.median(dev, axis=0)
     return NTKLimitResult(widths=widths.astype(float), rel_dev=med, rel_dev_all=dev, rate=loglog_slope(widths, med),
-                          theta_analytic=theta.numpy(), predicted=-0.5)
+                          theta_analytic=theta.numpy(), predicted=-0.5, rate_se=_slope_se(widths, dev))
+
+
+declare_check(
+    "kernels.ntk_limit",
+    quantity="fitted slope of the median relative Frobenius deviation of the empirical NTK from the analytic NTK "
+             "against the width (all widths of the demo)",
+    claim="rate", relation="approx", measure="rate", predict=-0.5, tolerance=lambda r: 3 * float(r.rate_se),
+    reason="3 standard errors of the slope over the seeds",
+    hypotheses="i.i.d. Gaussian weights, NTK parameterisation, Lipschitz activation (ReLU or erf), fixed depth, "
+               "equal widths",
+    wrong="the rate n^(-1) of the bias E[Theta_hat] - Theta (instead of the n^(-1/2) fluctuations)",
+    wrong_predict=-1.0, demo=ntk_limit_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1276,6 +1471,9 @@ class DepthLimitResult(DemoResult):
     ntk_rel_err: float
     asymptote: float
     max_rel_dev: float
+    preasym_rel: float = float("nan")
+    q_wrong_err: float = float("nan")
+    ntk_wrong_err: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -1306,7 +1504,7 @@ class DepthLimitResult(DemoResult):
 def depth_limit_demo(*, sw2s: Any = (1.5, 2.0, 2.5), depths: Any = np.arange(1, 51), width: int = 1024,
                      c1s: Any = (-0.9, 0.0, 0.9), max_map_depth: int = 10_000, n_seeds: int = 5,
                      seed: int = 0, device: str = "cpu") -> DepthLimitResult:
-    r"""Ordered and chaotic phases of deep ReLU networks and the edge of chaos.
+    r"""Degeneration of deep ReLU kernels and the edge of chaos (ReLU has no chaotic correlation phase).
 
     (a) The NNGP diagonal :math:`q^\ell(x)` from :func:`nngp_kernel` against the exact
     :math:`(\sigma_w^2/2)^{\ell-1}q^1(x)` (``q_rel_err``). (b) The correlation map iterated in the
@@ -1314,7 +1512,10 @@ def depth_limit_demo(*, sw2s: Any = (1.5, 2.0, 2.5), depths: Any = np.arange(1, 
     (``max_rel_dev`` at the last depth, over the starting correlations ``c1s``); the empirical
     correlations of pre-activations in random ReLU networks of width ``width`` (mean over
     ``n_seeds``) against the map (``corr_emp_max_dev`` over layers :math:`\le 20`). (c) The NTK
-    diagonal at :math:`\sigma_w^2=2` against :math:`(L+1)q^1(x)` (``ntk_rel_err``).
+    diagonal at :math:`\sigma_w^2=2` against :math:`(L+1)q^1(x)` (``ntk_rel_err``). ``preasym_rel`` is the relative change of
+    :math:`L^2(1-c_L)` between ``max_map_depth // 2`` and ``max_map_depth`` (the size of the
+    :math:`O(\log L/L)` correction); ``q_wrong_err`` and ``ntk_wrong_err`` are the deviations from
+    the wrong formulas :math:`(\sigma_w^2/2)^\ell q^1` and :math:`Lq^1`.
 
     Returns
     -------
@@ -1342,14 +1543,17 @@ def depth_limit_demo(*, sw2s: Any = (1.5, 2.0, 2.5), depths: Any = np.arange(1, 
     x = torch.tensor([[1.0, 0.5, -0.3]], dtype=torch.float64)
     q1 = float(nngp_kernel(x, depth=0)[0, 0])
     q = np.empty((len(sw2s_a), len(depths)))
-    errs = []
+    errs, errs_wrong = [], []
     for k, s in enumerate(sw2s_a):
         vals = [float(nngp_kernel(x, depth=int(L) - 1, sw2=float(s))[0, 0]) for L in depths]
-        exact = (s / 2.0) ** (depths - 1) * float(nngp_kernel(x, depth=0, sw2=float(s))[0, 0])
+        q1s = float(nngp_kernel(x, depth=0, sw2=float(s))[0, 0])
+        exact = (s / 2.0) ** (depths - 1) * q1s
         q[k] = vals
         errs.append(np.max(np.abs(np.array(vals) / exact - 1)))
+        errs_wrong.append(np.max(np.abs(np.array(vals) / ((s / 2.0) ** depths * q1s) - 1)))
     # (b) angle iteration
-    map_depths = np.unique(np.round(np.logspace(0, np.log10(max_map_depth), 60)).astype(int))
+    map_depths = np.unique(np.concatenate([np.round(np.logspace(0, np.log10(max_map_depth), 60)).astype(int),
+                                           [max_map_depth // 2]]))
     th = np.arccos(c1)
     one_minus = np.empty((len(c1), len(map_depths)))
     j = 0
@@ -1364,6 +1568,9 @@ def depth_limit_demo(*, sw2s: Any = (1.5, 2.0, 2.5), depths: Any = np.arange(1, 
     scaled = map_depths.astype(float) ** 2 * one_minus
     asym = 9 * np.pi**2 / 2
     max_rel_dev = float(np.max(np.abs(scaled[:, -1] / asym - 1)))
+    # size of the pre-asymptotic O(log L / L) term: the change between L/2 and L
+    half = int(np.searchsorted(map_depths, max_map_depth // 2))
+    preasym = float(np.max(np.abs(scaled[:, -1] - scaled[:, half])) / asym)
     # predicted correlations for layers 1..Lmax
     cpred = np.empty((len(c1), Lmax))
     c = c1.copy()
@@ -1394,12 +1601,47 @@ def depth_limit_demo(*, sw2s: Any = (1.5, 2.0, 2.5), depths: Any = np.arange(1, 
     mask = depths <= 20
     corr_dev = float(np.max(np.abs(emp[:, mask] - cpred[:, mask]))) if mask.any() else float("nan")
     # (c) NTK diagonal at the edge of chaos
-    ntk_err = max(abs(float(ntk_kernel(x, depth=int(L), sw2=2.0)[0, 0]) / ((L + 1) * q1) - 1) for L in depths)
+    ntk_diag = np.array([float(ntk_kernel(x, depth=int(L), sw2=2.0)[0, 0]) for L in depths])
+    ntk_err = float(np.max(np.abs(ntk_diag / ((depths + 1) * q1) - 1)))
+    ntk_wrong = float(np.max(np.abs(ntk_diag / (depths * q1) - 1)))
     return DepthLimitResult(
         depths=depths.astype(float), sw2s=sw2s_a, q=q, q_rel_err=float(max(errs)), c1s=c1, map_depths=map_depths.astype(float),
         corr=one_minus, scaled=scaled, corr_predicted=cpred, corr_empirical=emp, corr_emp_max_dev=corr_dev,
-        ntk_rel_err=float(ntk_err), asymptote=float(asym), max_rel_dev=max_rel_dev,
+        ntk_rel_err=ntk_err, asymptote=float(asym), max_rel_dev=max_rel_dev, preasym_rel=preasym,
+        q_wrong_err=float(max(errs_wrong)), ntk_wrong_err=ntk_wrong,
     )
+
+
+declare_check(
+    "kernels.depth_limit", label="correlation",
+    quantity="L^2 (1 - c_L) at the largest depth of the correlation map, starting correlation farthest from the "
+             "limit",
+    claim="equality", relation="rel",
+    measure=lambda r: float(r.scaled[int(np.argmax(np.abs(r.scaled[:, -1] - r.asymptote))), -1]),
+    predict="asymptote", tolerance=lambda r: 2 * float(r.preasym_rel),
+    reason="twice the pre-asymptotic O(log L / L) term, estimated by the change of L^2 (1 - c_L) between L/2 "
+           "and L (exact iteration in the angle, no Monte Carlo)",
+    hypotheses="ReLU, sigma_w^2 = 2, sigma_b = 0 (the edge of chaos), infinite width (the deterministic map), "
+               "starting correlations in (-1, 1)",
+    wrong="9 pi^2/2 x 0.97 (a 3% error in the constant)",
+    wrong_predict=0.97 * 9 * np.pi**2 / 2, demo=depth_limit_demo)
+
+declare_check(
+    "kernels.depth_limit", label="variance",
+    quantity="largest relative deviation of q^l from the NNGP recursion from (sigma_w^2/2)^(l-1) q^1, over the "
+             "layers and sigma_w^2",
+    claim="identity", relation="<=", measure="q_rel_err", predict=0.0, tolerance=1e-12,
+    reason="float64 rounding over at most 50 multiplications",
+    hypotheses="ReLU, sigma_b = 0, any sigma_w^2 > 0",
+    wrong="(sigma_w^2/2)^l q^1 (one power too many)", wrong_measure="q_wrong_err", demo=depth_limit_demo)
+
+declare_check(
+    "kernels.depth_limit", label="ntk_diagonal",
+    quantity="largest relative deviation of the NTK diagonal Theta^(L+1)(x, x) from (L+1) q^1(x) over the depths",
+    claim="identity", relation="<=", measure="ntk_rel_err", predict=0.0, tolerance=1e-12,
+    reason="float64 rounding over at most 50 additions",
+    hypotheses="ReLU at the edge of chaos sigma_w^2 = 2, sigma_b = 0",
+    wrong="L q^1 (the input layer's term left out)", wrong_measure="ntk_wrong_err", demo=depth_limit_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1431,6 +1673,13 @@ class LazyTrainingResult(DemoResult):
     f_net_slice: np.ndarray
     f_lin_slice: np.ndarray
     weight_change: np.ndarray
+    rate_se: float = float("nan")
+    rate_wrong: float = float("nan")
+    move_rate: float = float("nan")
+    move_rate_se: float = float("nan")
+    activation: str = "erf"
+    lin_identity_err: float = float("nan")
+    lin_identity_wrong: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -1452,17 +1701,24 @@ class LazyTrainingResult(DemoResult):
 
 
 def lazy_training_demo(*, widths: Any = (128, 512, 2048, 4096), steps: int = 300, n_train: int = 30,
-                       n_test: int = 500, n_seeds: int = 3, seed: int = 0, device: str = "cpu") -> LazyTrainingResult:
+                       n_test: int = 500, n_seeds: int = 3, activation: str = "erf", seed: int = 0,
+                       device: str = "cpu") -> LazyTrainingResult:
     r"""Wide networks trained by gradient descent stay close to their linearisation.
 
-    One-hidden-layer ReLU networks :func:`dlmath.nets.mlp` (NTK parameterisation, float64, both
+    One-hidden-layer networks :func:`dlmath.nets.mlp` with activation ``activation`` (default
+    ``"erf"``: smooth with Lipschitz derivative, as Lee et al.'s theorem requires; ``"relu"``
+    leaves the hypotheses) (NTK parameterisation, float64, both
     layers trained) on ``n_train`` points :math:`x_i\sim N(0,I_3)` with :math:`y = \sin(x_1+x_2+x_3)`;
     full-batch gradient descent on :math:`\frac12\sum_i(f(x_i)-y_i)^2` with step
     :math:`\eta = 1/\lambda_{\max}(\hat\Theta_0)` for ``steps`` steps. The linearised model
     after the same number of steps is, in closed form,
     :math:`f^{\rm lin}_t(X_*) = f_0(X_*) + \hat\Theta_0(X_*,X)\hat\Theta_0^{-1}[I-(I-\eta\hat\Theta_0)^t](y-f_0(X))`.
     ``rel_dev`` is :math:`\|f_T(X_*)-f^{\rm lin}_T(X_*)\|/\|f^{\rm lin}_T(X_*)-f_0(X_*)\|` on ``n_test``
-    test points (median over seeds); ``rate`` its log-log slope, predicted :math:`-1/2`.
+    test points (median over seeds); ``rate`` its log-log slope, which the theorem bounds above
+    by :math:`-1/2` (:math:`\sup_t|f_t-f^{\rm lin}_t| = O(n^{-1/2})`); ``rate_se`` its standard
+    error over the seeds. ``rate_wrong`` is the same slope against the linearised model with the
+    initial function :math:`f_0` left out (the formula of the centred model, applied to the network);
+    ``move_rate`` is the slope of the relative parameter movement (predicted :math:`-1/2`).
 
     Returns
     -------
@@ -1481,6 +1737,7 @@ def lazy_training_demo(*, widths: Any = (128, 512, 2048, 4096), steps: int = 300
     n_train = check_int(n_train, "n_train", minimum=2)
     n_test = check_int(n_test, "n_test", minimum=1)
     n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
+    activation = check_choice(activation, "activation", KERNEL_ACTIVATIONS)
     gen = torch_generator(seed)
     X = torch.randn(n_train, 3, generator=gen, dtype=torch.float64)
     y = torch.sin(X.sum(1))
@@ -1491,11 +1748,12 @@ def lazy_training_demo(*, widths: Any = (128, 512, 2048, 4096), steps: int = 300
     Xall = torch.cat([Xt, Xs])
     seeds = rng(seed).integers(0, 2**31, size=(n_seeds, len(widths)))
     dev = np.empty((n_seeds, len(widths)))
+    dev_wrong = np.empty((n_seeds, len(widths)))
     move = np.empty((n_seeds, len(widths)))
     f_slice = lin_slice = None
     for s in range(n_seeds):
         for i, w in enumerate(widths):
-            net = mlp(3, int(w), 1, dtype=torch.float64, device=device, seed=int(seeds[s, i]))
+            net = mlp(3, int(w), 1, activation=activation, dtype=torch.float64, device=device, seed=int(seeds[s, i]))
             Xd, yd, Xa = X.to(device), y.to(device), Xall.to(device)
             with torch.no_grad():
                 f0_train = net(Xd)[:, 0].cpu().numpy()
@@ -1504,6 +1762,7 @@ def lazy_training_demo(*, widths: Any = (128, 512, 2048, 4096), steps: int = 300
             th_all = empirical_ntk(net, Xa, Xd).cpu().numpy()
             eta = 1.0 / np.linalg.eigvalsh(th_train).max()
             lin_all = f0_all + _linearised_gd(th_train, th_all, y.numpy() - f0_train, eta, steps)
+            lin_wrong = _linearised_gd(th_train, th_all, y.numpy(), eta, steps)  # f_0 left out
             p0 = [p.detach().clone() for p in net.parameters()]
             opt = torch.optim.SGD(net.parameters(), lr=eta)
             for _ in range(steps):
@@ -1517,14 +1776,67 @@ def lazy_training_demo(*, widths: Any = (128, 512, 2048, 4096), steps: int = 300
                 den = sum(float((q**2).sum()) for q in p0)
             nt = n_test
             dev[s, i] = np.linalg.norm(fT_all[:nt] - lin_all[:nt]) / np.linalg.norm(lin_all[:nt] - f0_all[:nt])
+            dev_wrong[s, i] = (np.linalg.norm(fT_all[:nt] - lin_wrong[:nt])
+                               / np.linalg.norm(lin_all[:nt] - f0_all[:nt]))
             move[s, i] = math.sqrt(num / den)
             if s == 0 and i == 0:
                 f_slice, lin_slice = fT_all[nt:], lin_all[nt:]
+                # part (1): the closed form against the iteration of GD on the linearised model
+                r = f0_train - y.numpy()
+                it = f0_all.copy()
+                for _ in range(steps):
+                    it -= eta * th_all @ r
+                    r = r - eta * th_train @ r
+                sc = float(np.abs(lin_all - f0_all).max())
+                lin_err = float(np.abs(it - lin_all).max()) / sc
+                lin_next = f0_all + _linearised_gd(th_train, th_all, y.numpy() - f0_train, eta, steps + 1)
+                lin_next_err = float(np.abs(it - lin_next).max()) / sc
     med = np.median(dev, axis=0)
+    mv = np.median(move, axis=0)
     return LazyTrainingResult(
         widths=widths.astype(float), rel_dev=med, rate=loglog_slope(widths, med), predicted=-0.5,
-        x_slice=ts.numpy(), f_net_slice=f_slice, f_lin_slice=lin_slice, weight_change=np.median(move, axis=0),
+        x_slice=ts.numpy(), f_net_slice=f_slice, f_lin_slice=lin_slice, weight_change=mv,
+        rate_se=_slope_se(widths, dev), rate_wrong=loglog_slope(widths, np.median(dev_wrong, axis=0)),
+        move_rate=loglog_slope(widths, mv), move_rate_se=_slope_se(widths, move), activation=activation,
+        lin_identity_err=lin_err, lin_identity_wrong=lin_next_err,
     )
+
+
+declare_check(
+    "kernels.lazy_training", label="linearised",
+    quantity="largest relative gap between the closed form of part (1) and the iteration of gradient descent "
+             "on the linearised model, on the test points (first network of the demo)",
+    claim="identity", relation="<=", measure="lin_identity_err", predict=0.0, tolerance=1e-9,
+    reason="float64 rounding accumulated over T steps of a contraction (spectral radius < 1)",
+    hypotheses="any width: the linearised model is affine in theta; Theta_0 positive definite, "
+               "0 < eta < 2/lambda_max(Theta_0)",
+    wrong="the closed form with the power (I - eta Theta_0)^(t+1) (one step too many)",
+    wrong_measure="lin_identity_wrong", demo=lazy_training_demo)
+
+
+declare_check(
+    "kernels.lazy_training", label="gap",
+    quantity="decay exponent (minus the fitted slope) of the relative gap between the trained network and its "
+             "linearisation after T steps, against the width (all widths of the demo)",
+    claim="lower bound", relation=">=", measure=lambda r: -float(r.rate), predict=0.5,
+    tolerance=lambda r: 3 * float(r.rate_se),
+    reason="3 standard errors of the slope over the seeds; the theorem bounds the rate, it does not give it "
+           "(smooth activations are observed to decay faster, towards n^(-1))",
+    hypotheses="erf activation (smooth, Lipschitz derivative), NTK parameterisation, i.i.d. Gaussian init, "
+               "squared loss, full-batch GD with eta = 1/lambda_max(Theta_0) < 2/(lambda_min + lambda_max)",
+    wrong="the linearised model without its initial function f_0 (the centred model's formula applied to the "
+          "uncentred network), whose gap to the network does not decay",
+    wrong_measure=lambda r: -float(r.rate_wrong), demo=lazy_training_demo)
+
+declare_check(
+    "kernels.lazy_training", label="movement",
+    quantity="fitted slope of the relative parameter movement |theta_T - theta_0|/|theta_0| against the width",
+    claim="rate", relation="approx", measure="move_rate", predict=-0.5,
+    tolerance=lambda r: 3 * float(r.move_rate_se) + 0.05,
+    reason="3 standard errors of the slope over the seeds, plus 0.05 for the O(1/n) correction of the norm at "
+           "the smallest width",
+    hypotheses="as for the gap: erf, NTK parameterisation, GD with eta = 1/lambda_max(Theta_0)",
+    wrong="the rate n^(-1/4)", wrong_predict=-0.25, demo=lazy_training_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1669,29 +1981,40 @@ class NormBoundResult(DemoResult):
     gap: np.ndarray
     complexity: np.ndarray
     frob_product: np.ndarray
+    null_mse: float = float("nan")
+    train_trunc: np.ndarray = None
+    test_trunc: np.ndarray = None
+    test_trunc_se: np.ndarray = None
+    bound: np.ndarray = None
+    dist_product: np.ndarray = None
+    delta: float = 0.05
 
     def plot(self, ax=None):
         ax = axes(ax)
-        ax.loglog(self.widths, np.abs(self.gap), "o-", label="generalisation gap (test $-$ train MSE)")
-        ax.loglog(self.widths, self.complexity, "s--", label=r"$B(\sqrt{2(L+1)\log 2}+1)\prod_j\|W_j\|_F/\sqrt{n}$")
+        ax.loglog(self.widths, self.test_trunc - self.train_trunc, "o-", label="gap of the truncated loss")
+        ax.loglog(self.widths, self.bound - self.train_trunc, "s--",
+                  label=r"$4\,$GRS term $+\sqrt{\log(1/\delta)/(2n)}$")
         ax.set_xlabel("width $n_1$")
         ax.legend()
         return ax
 
 
 def norm_bound_demo(*, widths: Any = (16, 64, 256, 1024), n: int = 200, d: int = 5, steps: int = 400,
-                    lr: float = 1.0, seed: int = 0, device: str = "cpu") -> NormBoundResult:
+                    lr: float = 1.0, delta: float = 0.05, seed: int = 0, device: str = "cpu") -> NormBoundResult:
     r"""Trained two-layer ReLU networks: generalisation gap against the Golowich-Rakhlin-Shamir bound.
 
     Networks :func:`dlmath.nets.mlp` with one hidden layer (NTK parameterisation, no bias,
-    float64) are trained by full-batch gradient descent on the mean squared error for
-    :math:`y = \sin(2\,u\cdot x) + 0.1\,\xi` with :math:`x\sim N(0, I_d/d)`; for each width the
-    test-minus-train error and the complexity term
-    :math:`B(\sqrt{2(L+1)\log 2}+1)\prod_{j=1}^{L+1}\|W_j\|_F/\sqrt n` (:math:`L=1` hidden layer,
-    i.e. two weight matrices, effective weights including the parameterisation's multipliers,
-    :math:`B = \max_i\|x_i\|`) are recorded. The
-    bound controls the Rademacher complexity of the class of networks with these norms; the
-    figure shows that it is valid but loose and does not shrink with the width.
+    float64) are trained by full-batch gradient descent on the mean squared error for the
+    learnable target :math:`y = \sin(\sqrt d\,u\cdot x) + 0.1\,\xi` with :math:`x\sim N(0, I_d/d)`
+    (``null_mse`` is the test error of the zero predictor, :math:`\approx\mathbb E y^2`). For each
+    width: the train and test errors, the truncated loss :math:`\min(1,(f-y)^2)` (values in
+    :math:`[0,1]`, 2-Lipschitz in :math:`f`), the complexity term
+    :math:`B(\sqrt{2(L+1)\log 2}+1)\prod_{j=1}^{L+1}\|W_j\|_F/\sqrt n` (``complexity``; :math:`L=1`,
+    effective weights including the parameterisation's multipliers, :math:`B = \max_i\|x_i\|`) and
+    the bound of parts (1) and (3) for the truncated loss,
+    ``bound`` :math:`=\hat R_{\rm trunc} + 2\cdot 2\cdot{\rm complexity} + \sqrt{\log(1/\delta)/(2n)}`,
+    evaluated at the trained norms (an a-posteriori use: the class is not fixed before training).
+    ``dist_product`` is :math:`\prod_j\|W_j - W_j(0)\|_F`, the distance from initialisation.
 
     Returns
     -------
@@ -1699,7 +2022,7 @@ def norm_bound_demo(*, widths: Any = (16, 64, 256, 1024), n: int = 200, d: int =
 
     References
     ----------
-    Book, chapter *Generalisation bounds and double descent*. Golowich, Rakhlin, Shamir (2018), Theorem 1.
+    Book, chapter *Generalisation bounds and double descent*. Golowich, Rakhlin, Shamir (2020), Theorem 1.
     """
     torch = _torch()
     from .nets import mlp
@@ -1709,19 +2032,21 @@ def norm_bound_demo(*, widths: Any = (16, 64, 256, 1024), n: int = 200, d: int =
     d = check_int(d, "d", minimum=1)
     steps = check_int(steps, "steps", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True)
     gen = torch_generator(seed)
     u = torch.randn(d, generator=gen, dtype=torch.float64)
     u /= u.norm()
     X = torch.randn(n, d, generator=gen, dtype=torch.float64) / math.sqrt(d)
     Xt = torch.randn(2000, d, generator=gen, dtype=torch.float64) / math.sqrt(d)
-    y = torch.sin(2 * math.sqrt(d) * X @ u) + 0.1 * torch.randn(n, generator=gen, dtype=torch.float64)
-    yt = torch.sin(2 * math.sqrt(d) * Xt @ u) + 0.1 * torch.randn(2000, generator=gen, dtype=torch.float64)
+    y = torch.sin(math.sqrt(d) * X @ u) + 0.1 * torch.randn(n, generator=gen, dtype=torch.float64)
+    yt = torch.sin(math.sqrt(d) * Xt @ u) + 0.1 * torch.randn(2000, generator=gen, dtype=torch.float64)
     B = float(X.norm(dim=1).max())
     seeds = rng(seed).integers(0, 2**31, len(widths))
-    out = {k: [] for k in ("train", "test", "comp", "prod")}
+    out = {k: [] for k in ("train", "test", "comp", "prod", "trtr", "tetr", "tese", "dist")}
     Xd, yd, Xtd = X.to(device), y.to(device), Xt.to(device)
     for w, s in zip(widths, seeds):
         net = mlp(d, int(w), 1, sw2=2.0, sb2=0.0, dtype=torch.float64, device=device, seed=int(s))
+        W0 = [W.detach().clone() for W in net.effective_weights()]
         opt = torch.optim.SGD(net.parameters(), lr=lr)
         for _ in range(steps):
             opt.zero_grad()
@@ -1729,16 +2054,41 @@ def norm_bound_demo(*, widths: Any = (16, 64, 256, 1024), n: int = 200, d: int =
             loss.backward()
             opt.step()
         with torch.no_grad():
-            tr = float(((net(Xd)[:, 0] - yd) ** 2).mean())
-            te = float(((net(Xtd)[:, 0].cpu() - yt) ** 2).mean())
-            prod = float(np.prod([float(W.norm()) for W in net.effective_weights()]))
-        out["train"].append(tr)
-        out["test"].append(te)
+            rtr = (net(Xd)[:, 0].cpu() - y) ** 2
+            rte = (net(Xtd)[:, 0].cpu() - yt) ** 2
+            Ws = net.effective_weights()
+            prod = float(np.prod([float(W.norm()) for W in Ws]))
+            dist = float(np.prod([float((W - V).norm()) for W, V in zip(Ws, W0)]))
+        tte = torch.clamp(rte, max=1.0)
+        out["train"].append(float(rtr.mean()))
+        out["test"].append(float(rte.mean()))
+        out["trtr"].append(float(torch.clamp(rtr, max=1.0).mean()))
+        out["tetr"].append(float(tte.mean()))
+        out["tese"].append(float(tte.std()) / math.sqrt(len(tte)))
         out["prod"].append(prod)
+        out["dist"].append(dist)
         out["comp"].append(B * (math.sqrt(2 * math.log(2) * 2) + 1) * prod / math.sqrt(n))
-    train, test = np.array(out["train"]), np.array(out["test"])
-    return NormBoundResult(widths=widths.astype(float), train_mse=train, test_mse=test, gap=test - train,
-                           complexity=np.array(out["comp"]), frob_product=np.array(out["prod"]))
+    A = {k: np.array(v) for k, v in out.items()}
+    bound = A["trtr"] + 4 * A["comp"] + math.sqrt(math.log(1 / delta) / (2 * n))
+    return NormBoundResult(widths=widths.astype(float), train_mse=A["train"], test_mse=A["test"],
+                           gap=A["test"] - A["train"], complexity=A["comp"], frob_product=A["prod"],
+                           null_mse=float((yt**2).mean()), train_trunc=A["trtr"], test_trunc=A["tetr"],
+                           test_trunc_se=A["tese"], bound=bound, dist_product=A["dist"], delta=delta)
+
+
+declare_check(
+    "kernels.rademacher_bounds", label="networks",
+    quantity="largest ratio over the widths of the test risk of the truncated squared loss to the bound of "
+             "parts (1) and (3) at the trained Frobenius norms",
+    claim="illustration", relation="<=",
+    measure=lambda r: float(np.max(r.test_trunc / r.bound)), predict=1.0,
+    tolerance=lambda r: 3 * float(np.max(r.test_trunc_se / r.bound)),
+    reason="3 standard errors of the test risk on 2000 test points",
+    hypotheses="truncated squared loss in [0, 1], 2-Lipschitz; one hidden ReLU layer without biases; bounded "
+               "inputs. Outside the theorem: the norm bounds are read off the trained weights, so the class "
+               "is not fixed in advance (a union bound over norm levels would be needed)",
+    wrong="no generalisation gap: the test risk bounded by the training risk alone",
+    wrong_measure=lambda r: float(np.max(r.test_trunc / r.train_trunc)), demo=norm_bound_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1787,6 +2137,59 @@ def double_descent_closed_form(n: int, p: int, sigma: float, r: float) -> float:
     return math.inf if sigma > 0 else bias
 
 
+def weak_features_risk(n: int, p: int, beta: Any, sigma: float) -> float:
+    r"""Exact test risk of minimum-norm least squares on the first ``p`` of ``N`` Gaussian features.
+
+    For :math:`x\sim N(0,I_N)`, :math:`y = x\cdot\beta+\sigma\xi`, a sample of size :math:`n`, and
+    :math:`\hat\beta = X_T^+y` fitted on the coordinates :math:`T = \{1,\dots,p\}` only, with
+    :math:`s^2 = \|\beta_{T^c}\|^2+\sigma^2` (the omitted signal acts as noise),
+
+    .. math::
+
+        \mathbb E(y - x_T\cdot\hat\beta)^2 =
+        \begin{cases} s^2\Bigl(1+\dfrac{p}{n-p-1}\Bigr), & p\le n-2,\\[1ex]
+        \|\beta_T\|^2\Bigl(1-\dfrac np\Bigr) + s^2\Bigl(1+\dfrac{n}{p-n-1}\Bigr), & p\ge n+2,\end{cases}
+
+    and :math:`+\infty` for :math:`|p-n|\le1` when :math:`s>0`. For :math:`p = N` this is
+    :math:`\sigma^2` plus :func:`double_descent_closed_form`.
+
+    Parameters
+    ----------
+    n, p : int
+        Sample size and number of fitted features, :math:`1\le p\le N`.
+    beta : array_like, shape (N,)
+        The signal.
+    sigma : float
+        Noise level, >= 0.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Book, chapter *Generalisation bounds and double descent*. Belkin, Hsu, Xu (2020), Theorem 1.
+    """
+    n = check_int(n, "n", minimum=1)
+    b = check_array(beta, "beta", ndim=1, min_size=1)
+    p = check_int(p, "p", minimum=1, maximum=len(b))
+    sigma = check_real(sigma, "sigma", minimum=0.0)
+    bT, s2 = float(b[:p] @ b[:p]), float(b[p:] @ b[p:]) + sigma**2
+    if p <= n - 2:
+        return s2 * (1 + p / (n - p - 1))
+    if p >= n + 2:
+        return bT * (1 - n / p) + s2 * (1 + n / (p - n - 1))
+    return math.inf if s2 > 0 else bT * max(0.0, 1 - n / p)
+
+
+def _weak_features_wrong(n: int, p: int, b: np.ndarray, sigma: float) -> float:
+    """The risk of :func:`weak_features_risk` with n - p and p - n for n - p - 1 and p - n - 1 (a wrong formula)."""
+    bT, s2 = float(b[:p] @ b[:p]), float(b[p:] @ b[p:]) + sigma**2
+    if p < n:
+        return s2 * (1 + p / (n - p))
+    return bT * (1 - n / p) + s2 * (1 + n / (p - n))
+
+
 @demo_result
 class DoubleDescentResult(DemoResult):
     """Result of :func:`double_descent_demo`."""
@@ -1798,74 +2201,105 @@ class DoubleDescentResult(DemoResult):
     predicted: np.ndarray
     max_rel_err: float
     sigma: float
-    r: float
+    beta: np.ndarray
+    max_z: float
+    max_z_wrong: float
+    best_under: float
+    best_over: float
 
     def plot(self, ax=None):
         ax = axes(ax)
-        n = self.n
-        g1 = np.linspace(0.05, 0.93, 200)
-        g2 = np.linspace(1.07, self.ps.max() / n * 1.05, 300)
-        s2, r2 = self.sigma**2, self.r**2
-        ax.plot(g1, s2 * g1 / (1 - g1), color="C0", label=r"asymptotic ($n,p\to\infty$)")
-        ax.plot(g2, r2 * (1 - 1 / g2) + s2 / (g2 - 1), color="C0")
-        ax.errorbar(self.ps / n, self.mc_risk, yerr=2 * self.mc_se, fmt="o", color="C1", label="Monte Carlo $\\pm 2$ SE")
-        ax.plot(self.ps / n, self.predicted, "k+", ms=8, label=f"exact formula, $n={n}$")
-        ax.axvline(1.0, color="0.5", lw=0.8)
-        ax.set_ylim(0, 3.0)
-        ax.set_xlabel(r"$\gamma = p/n$")
-        ax.set_ylabel(r"$\mathbb{E}\|\hat\beta-\beta\|^2$")
+        n, N = self.n, len(self.beta)
+        pu = np.arange(1, n - 1)
+        po = np.arange(n + 2, N + 1)
+        ru = [weak_features_risk(n, int(p), self.beta, self.sigma) for p in pu]
+        ro = [weak_features_risk(n, int(p), self.beta, self.sigma) for p in po]
+        ax.plot(pu, ru, color="C0", label=f"exact risk, $n={n}$")
+        ax.plot(po, ro, color="C0")
+        ax.errorbar(self.ps, self.mc_risk, yerr=2 * self.mc_se, fmt="o", color="C1", label="Monte Carlo $\\pm 2$ SE")
+        ax.axvline(n, color="0.5", lw=0.8)
+        ax.axhline(float(self.beta @ self.beta) + self.sigma**2, color="0.5", ls=":", lw=1, label="null risk")
+        ax.set_ylim(0, 2.5)
+        ax.set_xlabel("number of fitted features $p$")
+        ax.set_ylabel(r"test risk $\mathbb{E}(y - x_T\cdot\hat\beta)^2$")
         ax.legend()
         return ax
 
 
-def double_descent_demo(*, n: int = 40, ps: Any = (10, 20, 30, 50, 60, 80, 160), sigma: float = 0.5, r: float = 1.0,
-                        n_rep: int = 2000, seed: int = 0) -> DoubleDescentResult:
-    r"""Monte Carlo check of the exact double-descent curve of minimum-norm least squares.
+def double_descent_demo(*, n: int = 40, N: int = 100, ps: Any = (2, 6, 15, 30, 50, 60, 80, 100), sigma: float = 0.1,
+                        offset: float = 0.15, n_rep: int = 2000, seed: int = 0) -> DoubleDescentResult:
+    r"""Monte Carlo check of the exact double-descent curve of minimum-norm least squares on weak features.
 
-    For each ``p``, ``n_rep`` draws of :math:`X\in\mathbb R^{n\times p}` and noise; :math:`\beta`
-    is a fixed vector of norm ``r``; the mean of :math:`\|X^+y-\beta\|^2` against
-    :func:`double_descent_closed_form`. Values of ``p`` with :math:`|p-n|\le 1` are rejected
-    (infinite risk); close to :math:`n` the distribution is heavy-tailed and many more draws are
-    needed.
+    A fixed signal :math:`\beta\in\mathbb R^N` with :math:`\beta_j\propto 1/j+` ``offset``,
+    :math:`\|\beta\| = 1` (a few strong and many weak features); for each ``p``, ``n_rep`` draws of
+    the design :math:`X\in\mathbb R^{n\times N}` (all :math:`N` features drawn) and noise, the
+    minimum-norm fit on the first ``p`` columns, and the exact conditional test risk
+    :math:`\|\hat\beta-\beta_T\|^2+\|\beta_{T^c}\|^2+\sigma^2`; the mean against
+    :func:`weak_features_risk`. Values of ``p`` with :math:`|p-n|\le 1` are rejected (infinite risk).
 
     Returns
     -------
     DoubleDescentResult
-        ``max_rel_err`` is :math:`\max_p |{\rm MC}/{\rm exact}-1|`.
+        ``max_z`` is :math:`\max_p|{\rm MC}-{\rm exact}|/{\rm SE}`, ``max_z_wrong`` the same against the
+        formula with :math:`n-p`, :math:`p-n` in the denominators; ``best_under`` and ``best_over`` the
+        exact minima over :math:`p\le n-2` and :math:`n+2\le p\le N`.
 
     References
     ----------
-    Book, chapter *Generalisation bounds and double descent*. Hastie et al. (2022), Theorem 1.
+    Book, chapter *Generalisation bounds and double descent*. Belkin, Hsu, Xu (2020), Theorem 1;
+    Hastie et al. (2022).
     """
     n = check_int(n, "n", minimum=3)
+    N = check_int(N, "N", minimum=2)
     ps = _check_int_grid(ps, "ps")
     if np.any(np.abs(ps - n) <= 1):
         raise ValueError("ps must avoid n-1, n, n+1 (infinite risk)")
+    if ps[-1] > N:
+        raise ValueError("ps must not exceed N")
     sigma = check_real(sigma, "sigma", minimum=0.0)
-    r = check_real(r, "r", minimum=0.0)
+    offset = check_real(offset, "offset", minimum=0.0)
     n_rep = check_int(n_rep, "n_rep", minimum=10)
     g = rng(seed)
-    mc, se, pred = [], [], []
+    beta = 1.0 / np.arange(1, N + 1) + offset
+    beta /= np.linalg.norm(beta)
+    mc, se, pred, wrong = [], [], [], []
     for p in ps:
         p = int(p)
-        beta = g.standard_normal(p)
-        beta *= r / np.linalg.norm(beta)
-        X = g.standard_normal((n_rep, n, p))
-        eps = sigma * g.standard_normal((n_rep, n))
-        y = X @ beta + eps
+        X = g.standard_normal((n_rep, n, N))
+        y = X @ beta + sigma * g.standard_normal((n_rep, n))
+        XT = X[:, :, :p]
         if p < n:
-            A = np.swapaxes(X, 1, 2) @ X
-            bh = np.linalg.solve(A, (np.swapaxes(X, 1, 2) @ y[..., None]))[..., 0]
+            A = np.swapaxes(XT, 1, 2) @ XT
+            bh = np.linalg.solve(A, (np.swapaxes(XT, 1, 2) @ y[..., None]))[..., 0]
         else:
-            A = X @ np.swapaxes(X, 1, 2)
-            bh = (np.swapaxes(X, 1, 2) @ np.linalg.solve(A, y[..., None]))[..., 0]
-        e = np.sum((bh - beta) ** 2, axis=1)
+            A = XT @ np.swapaxes(XT, 1, 2)
+            bh = (np.swapaxes(XT, 1, 2) @ np.linalg.solve(A, y[..., None]))[..., 0]
+        e = np.sum((bh - beta[:p]) ** 2, axis=1) + float(beta[p:] @ beta[p:]) + sigma**2
         mc.append(e.mean())
         se.append(e.std(ddof=1) / np.sqrt(n_rep))
-        pred.append(double_descent_closed_form(n, p, sigma, r))
-    mc, se, pred = np.array(mc), np.array(se), np.array(pred)
-    return DoubleDescentResult(n=n, ps=ps.astype(float), mc_risk=mc, mc_se=se, predicted=pred,
-                               max_rel_err=float(np.max(np.abs(mc / pred - 1))), sigma=sigma, r=r)
+        pred.append(weak_features_risk(n, p, beta, sigma))
+        wrong.append(_weak_features_wrong(n, p, beta, sigma))
+    mc, se, pred, wrong = np.array(mc), np.array(se), np.array(pred), np.array(wrong)
+    under = [weak_features_risk(n, p, beta, sigma) for p in range(1, n - 1)]
+    over = [weak_features_risk(n, p, beta, sigma) for p in range(n + 2, N + 1)]
+    return DoubleDescentResult(
+        n=n, ps=ps.astype(float), mc_risk=mc, mc_se=se, predicted=pred, max_rel_err=float(np.max(np.abs(mc / pred - 1))),
+        sigma=sigma, beta=beta, max_z=float(np.max(np.abs(mc - pred) / se)),
+        max_z_wrong=float(np.max(np.abs(mc - wrong) / se)), best_under=float(min(under)) if under else math.inf,
+        best_over=float(min(over)) if over else math.inf)
+
+
+declare_check(
+    "kernels.double_descent",
+    quantity="largest deviation over p of the Monte Carlo test risk of the minimum-norm fit from the exact "
+             "formula, in standard errors",
+    claim="identity", relation="approx", measure="max_z", predict=0.0, tolerance=4.0,
+    reason="4 Monte Carlo standard errors of the mean over n_rep designs (8 values of p kept at distance >= 10 "
+           "from n, where the inverse-Wishart moments needed for the standard error are finite)",
+    hypotheses="i.i.d. N(0, I_N) features, Gaussian noise independent of them, fixed signal, minimum-norm least "
+               "squares on the first p features, |p - n| >= 2",
+    wrong="n - p and p - n for n - p - 1 and p - n - 1 (the means of inverse Wishart matrices off by one)",
+    wrong_measure="max_z_wrong", demo=double_descent_demo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1918,6 +2352,15 @@ class RademacherResult(DemoResult):
     ratio: np.ndarray
     rate: float
     predicted: float
+    ratio_se: float = float("nan")
+    rate_se: float = float("nan")
+    dev_n: int = 0
+    dev_delta: float = float("nan")
+    dev_bound: float = float("nan")
+    dev_quantile: float = float("nan")
+    dev_freq: float = float("nan")
+    dev_freq_wrong: float = float("nan")
+    dev_freq_se: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -1935,12 +2378,22 @@ class RademacherResult(DemoResult):
 
 
 def rademacher_demo(*, ns: Any = (50, 200, 800), d: int = 10, B: float = 1.0, n_signs: int = 2000,
+                    dev_n: int = 200, dev_samples: int = 4000, delta: float = 0.05,
                     seed: int = 0) -> RademacherResult:
     r"""Empirical Rademacher complexity of a Euclidean ball of linear functions against its bound.
 
     For each ``n``, :math:`x_i\sim N(0,I_d)`; :func:`rademacher_linear` against
     :math:`B(\sum_i\|x_i\|^2)^{1/2}/n` (Jensen); ``ratio`` is their quotient (in :math:`(0,1]`),
     ``rate`` the log-log slope in ``n``, predicted :math:`-1/2`.
+
+    Part (1) of the theorem, by simulation: :math:`x` uniform on the unit sphere of
+    :math:`\mathbb R^d`, :math:`y = \pm1` independent, loss :math:`\ell_w(x,y) = (1-y\,w\cdot x)/2\in[0,1]`
+    over :math:`\|w\|\le1`. Then :math:`\sup_w(R-\hat R_n) = \|\frac1n\sum_iy_ix_i\|/2` exactly and
+    :math:`\mathrm{Rad}_n(\ell\circ\mathcal F) = \frac1{2n}\mathbb E\|\sum_i\varepsilon_ix_i\|`. Over
+    ``dev_samples`` samples of size ``dev_n``, ``dev_freq`` is the frequency of
+    :math:`\sup_w(R-\hat R_n) > 2\mathrm{Rad}_n + \sqrt{\log(1/\delta)/(2n)}` (``dev_bound``),
+    ``dev_freq_wrong`` the frequency of exceeding :math:`\mathrm{Rad}_n` alone, ``dev_quantile`` the
+    empirical :math:`(1-\delta)`-quantile of the deviation.
 
     Returns
     -------
@@ -1955,11 +2408,75 @@ def rademacher_demo(*, ns: Any = (50, 200, 800), d: int = 10, B: float = 1.0, n_
     B = check_real(B, "B", minimum=0.0, strict_min=True)
     n_signs = check_int(n_signs, "n_signs", minimum=1)
     g = rng(seed)
-    rad, bound = [], []
+    rad, bound, ratio_se = [], [], []
     for n in ns:
         X = g.standard_normal((int(n), d))
-        rad.append(rademacher_linear(X, B=B, n_signs=n_signs, seed=int(g.integers(2**31))))
+        sd = int(g.integers(2**31))
+        rad.append(rademacher_linear(X, B=B, n_signs=n_signs, seed=sd))
         bound.append(B * np.sqrt((X**2).sum()) / n)
-    rad, bound = np.array(rad), np.array(bound)
-    return RademacherResult(ns=ns.astype(float), rad=rad, bound=bound, ratio=rad / bound, rate=loglog_slope(ns, rad),
-                            predicted=-0.5)
+        # Monte Carlo standard error over the sign draws (same draws as rademacher_linear)
+        eps = rng(sd).choice(np.array([-1.0, 1.0]), size=(n_signs, int(n)))
+        norms = B / n * np.linalg.norm(eps @ X, axis=1)
+        ratio_se.append(float(norms.std(ddof=1) / math.sqrt(n_signs)) / bound[-1])
+    rad, bound, ratio_se = np.array(rad), np.array(bound), np.array(ratio_se)
+    ratio = rad / bound
+    # slope standard error from the relative errors of the points (sign Monte Carlo and the sample)
+    lx = np.log(ns.astype(float))
+    rel = np.sqrt(ratio_se**2 / ratio**2 + 1.0 / (2.0 * d * ns))
+    rate_se = float(np.sqrt(np.sum(((lx - lx.mean()) / np.sum((lx - lx.mean()) ** 2)) ** 2 * rel**2)))
+    # part (1): uniform deviation for a bounded linear loss class
+    dev_n = check_int(dev_n, "dev_n", minimum=2)
+    dev_samples = check_int(dev_samples, "dev_samples", minimum=10)
+    delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True)
+
+    def _sphere(m):
+        Z = g.standard_normal((m, dev_n, d))
+        return Z / np.linalg.norm(Z, axis=2, keepdims=True)
+
+    Xs = _sphere(dev_samples)
+    ys = g.choice(np.array([-1.0, 1.0]), size=(dev_samples, dev_n))
+    dev = np.linalg.norm(np.einsum("mi,mid->md", ys, Xs), axis=1) / (2 * dev_n)
+    Xr = _sphere(dev_samples)
+    er = g.choice(np.array([-1.0, 1.0]), size=(dev_samples, dev_n))
+    rad_loss = float(np.mean(np.linalg.norm(np.einsum("mi,mid->md", er, Xr), axis=1)) / (2 * dev_n))
+    dev_bound = 2 * rad_loss + math.sqrt(math.log(1 / delta) / (2 * dev_n))
+    freq = float(np.mean(dev > dev_bound))
+    return RademacherResult(ns=ns.astype(float), rad=rad, bound=bound, ratio=ratio, rate=loglog_slope(ns, rad),
+                            predicted=-0.5, ratio_se=float(ratio_se[int(np.argmax(ratio))]), rate_se=rate_se,
+                            dev_n=dev_n, dev_delta=delta, dev_bound=float(dev_bound),
+                            dev_quantile=float(np.quantile(dev, 1 - delta)), dev_freq=freq,
+                            dev_freq_wrong=float(np.mean(dev > rad_loss)),
+                            dev_freq_se=math.sqrt(delta * (1 - delta) / dev_samples))
+
+
+declare_check(
+    "kernels.rademacher_bounds", label="bound",
+    quantity="largest ratio over n of the empirical Rademacher complexity of the unit ball to the Jensen bound "
+             "(sum_i |x_i|^2)^(1/2)/n of part 2",
+    claim="upper bound", relation="<=", measure=lambda r: float(np.max(r.ratio)), predict=1.0,
+    tolerance=lambda r: 3 * float(r.ratio_se),
+    reason="3 Monte Carlo standard errors over the sign draws (the supremum over w is exact)",
+    hypotheses="Euclidean ball of linear functions, any sample; here x_i ~ N(0, I_10), for which the Jensen step "
+               "is nearly tight (|sum eps_i x_i| concentrates)",
+    wrong="0.9 x the bound", wrong_predict=0.9, min_tightness=0.9, demo=rademacher_demo)
+
+declare_check(
+    "kernels.rademacher_bounds", label="rate",
+    quantity="fitted slope of the empirical Rademacher complexity of the unit ball against n (n = 50 to 800)",
+    claim="rate", relation="approx", measure="rate", predict=-0.5, tolerance=lambda r: 3 * float(r.rate_se),
+    reason="3 standard errors of the slope, from the sign Monte Carlo and the relative fluctuation "
+           "(2 d n)^(-1/2) of (sum_i |x_i|^2)^(1/2)",
+    hypotheses="x_i i.i.d. N(0, I_d): E|x|^2 = d < infinity, so the complexity is of order B sqrt(d/n)",
+    wrong="the rate n^(-1/4)", wrong_predict=-0.25, demo=rademacher_demo)
+
+declare_check(
+    "kernels.rademacher_bounds", label="deviation",
+    quantity="frequency over simulated samples of sup_f (R - R_hat) exceeding 2 Rad_n + sqrt(log(1/delta)/(2n)), "
+             "for a [0, 1]-valued linear loss class",
+    claim="upper bound", relation="<=", measure="dev_freq", predict="dev_delta",
+    tolerance=lambda r: 3 * float(r.dev_freq_se),
+    reason="3 binomial standard errors of a frequency over dev_samples samples; the supremum is exact and "
+           "Rad_n is estimated on independent draws",
+    hypotheses="loss (1 - y w.x)/2 in [0, 1] on the unit ball, |x| = 1, i.i.d. samples of size dev_n",
+    wrong="the deviation bounded by Rad_n alone (no symmetrisation factor 2, no McDiarmid term)",
+    wrong_measure="dev_freq_wrong", demo=rademacher_demo)

@@ -35,7 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .plotting import COLORS, axes, figure_grid, slope_guide
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_choice, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
@@ -98,6 +98,19 @@ def _check_real_tuple(values: Any, name: str, *, min_len: int = 1, positive: boo
     return out
 
 
+_GD_STEP = 1.0  # gradient steps of the chapter-6 demos are _GD_STEP / L
+
+
+def _convex_gd_bound(L, dist2, k):
+    # theorem (a): f(x_k) - f* <= L dist(x_0, X*)^2 / (2k), k >= 1
+    return L * dist2 / (2.0 * np.asarray(k, dtype=float))
+
+
+def _stationarity_bound(L, gap0, K):
+    # min_{k<K} ||grad f(x_k)||^2 <= 2 L (f(x_0) - f_inf) / K
+    return 2.0 * L * gap0 / np.asarray(K, dtype=float)
+
+
 def _log_fit_rate(k: np.ndarray, gap: np.ndarray) -> float:
     """Per-step factor exp(slope) of the least-squares line of log gap against k."""
     slope = np.polyfit(k.astype(float), np.log(gap), 1)[0]
@@ -134,6 +147,10 @@ class GDRateResult(DemoResult):
         :math:`1-\\mu/L` (an upper bound) in the PL case.
     mu, L : float
         The constants used.
+    worst_ratio, worst_ratio_k2 : float
+        Convex case only (NaN otherwise): for the quadratic :math:`\\lambda z^2/2`,
+        :math:`\\lambda = L/(2K-1)`, :math:`z_0 = 1`, the gap at iteration :math:`K-1` over the bound
+        :math:`L/(2(K-1))`, and over the wrong bound :math:`L/(2(K-1)^2)`.
     """
 
     case: str
@@ -145,6 +162,8 @@ class GDRateResult(DemoResult):
     predicted_rate: float
     mu: float
     L: float
+    worst_ratio: float = float("nan")
+    worst_ratio_k2: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -203,6 +222,8 @@ def gd_rates_demo(*, case: str = "convex", steps: int = 2000, seed: int = 0) -> 
     steps = check_int(steps, "steps", minimum=10)
     gen = rng(seed)
     k = np.arange(steps)
+    h = _GD_STEP  # the step is h / L; the theorem needs h = 1
+    worst_ratio = worst_ratio_k2 = float("nan")
     if case == "convex":
         A = gen.standard_normal((50, 10)) @ gen.standard_normal((10, 30)) / math.sqrt(50)
         b = gen.standard_normal(50)
@@ -215,21 +236,32 @@ def gd_rates_demo(*, case: str = "convex", steps: int = 2000, seed: int = 0) -> 
         gap = np.empty(steps)
         for i in range(steps):
             gap[i] = 0.5 * float(np.sum((A @ (x - x_dag)) ** 2))  # = f(x) - f*, no cancellation
-            x = x - A.T @ (A @ x - b) / L
+            x = x - h * A.T @ (A @ x - b) / L
         eig = np.linalg.eigvalsh(A.T @ A)
         mu = float(eig[eig > 1e-9 * eig[-1]].min())
-        bound = L * dist2 / (2.0 * np.maximum(k, 1))
+        bound = _convex_gd_bound(L, dist2, np.maximum(k, 1))
         bound[0] = np.inf
         predicted = (1.0 - mu / L) ** 2
+        # the worst quadratic for iteration kk: f(z) = lam_w z^2 / 2, lam_w = L/(2 kk + 1), z_0 = 1
+        kk = steps - 1
+        lam_w, z = L / (2.0 * kk + 1.0), 1.0
+        for _ in range(kk):
+            z = z - h * lam_w * z / L
+        gap_w = 0.5 * lam_w * z * z
+        worst_ratio = float(gap_w / _convex_gd_bound(L, 1.0, kk))
+        worst_ratio_k2 = float(gap_w / (_convex_gd_bound(L, 1.0, kk) / kk))
     elif case == "pl":
         L, mu = 8.0, 1.0 / 32.0
         x = 3.0
         gap = np.empty(steps)
         for i in range(steps):
             gap[i] = x * x + 3.0 * math.sin(x) ** 2
-            x = x - (2.0 * x + 3.0 * math.sin(2.0 * x)) / L
+            x = x - h * (2.0 * x + 3.0 * math.sin(2.0 * x)) / L
         bound = (1.0 - mu / L) ** k * gap[0]
         predicted = 1.0 - mu / L
+        # the instance attaining the PL bound: f(z) = L z^2/2 is PL with mu = L, factor 1 - mu/L = 0
+        z1 = 1.0 - h * L * 1.0 / L
+        worst_ratio = float((1.0 - z1 * z1) / 1.0)  # one-step decrease over mu/L = 1
     else:
         mu, L = 1.0, 10.0
         lam = np.linspace(mu, L, 10)
@@ -237,7 +269,7 @@ def gd_rates_demo(*, case: str = "convex", steps: int = 2000, seed: int = 0) -> 
         gap = np.empty(steps)
         for i in range(steps):
             gap[i] = 0.5 * float(np.sum(lam * x * x))
-            x = x - lam * x / L
+            x = x - h * lam * x / L
         bound = (1.0 - mu / L) ** k * gap[0]
         predicted = (1.0 - mu / L) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -254,7 +286,52 @@ def gd_rates_demo(*, case: str = "convex", steps: int = 2000, seed: int = 0) -> 
         sel = np.arange(max(last // 2, 1), last + 1)
         fitted = _log_fit_rate(k[sel], gap[sel])
     return GDRateResult(case=case, k=k.astype(float), gap=gap, bound=bound, max_ratio=max_ratio,
-                        fitted_rate=fitted, predicted_rate=float(predicted), mu=float(mu), L=float(L))
+                        fitted_rate=fitted, predicted_rate=float(predicted), mu=float(mu), L=float(L),
+                        worst_ratio=worst_ratio, worst_ratio_k2=worst_ratio_k2)
+
+
+declare_check(
+    "optimization.gd_smooth_rates", label="convex",
+    quantity="largest ratio of the gap to L dist(x_0,X*)^2/(2k): least squares over k, and the worst "
+             "quadratic lam z^2/2, lam = L/(2K-1), at its iteration K-1",
+    claim="upper bound", relation="<=",
+    measure=lambda r: max(float(r.max_ratio), float(r.worst_ratio)), predict=1.0, tolerance=1e-12,
+    reason="exact recursions in float64; the bound is not sharp: over quadratics its sup is "
+           "k/(2k+1)(2k/(2k+1))^(2k) -> 1/(2e) of it, hence the reported tightness near 0.18",
+    hypotheses="convex, L-smooth with L = ||A||_2^2, minimiser set non-empty, step 1/L",
+    wrong="the rate L dist^2/(2k^2) of accelerated methods instead of 1/k",
+    wrong_measure=lambda r: max(float(r.max_ratio), float(r.worst_ratio_k2)),
+    min_tightness=0.15,
+    demo=gd_rates_demo,
+)
+declare_check(
+    "optimization.gd_smooth_rates", label="pl",
+    quantity="smallest one-step decrease 1 - (f(x_{k+1})-f*)/(f(x_k)-f*) of the gap over mu/L: for "
+             "x^2 + 3 sin^2 x (non-convex, mu = 1/32) and for L z^2/2 (PL with mu = L, the bound attained)",
+    claim="lower bound", relation=">=",
+    measure=lambda r: min((1.0 - float(r.fitted_rate)) / float(r.mu / r.L), float(r.worst_ratio)),
+    predict=1.0, tolerance=1e-12,
+    reason="exact one-dimensional recursions in float64; L z^2/2 attains the bound, x^2 + 3 sin^2 x "
+           "exceeds it by a factor of about 12 (its PL constant 1/32 is a safe, not the best, certificate)",
+    hypotheses="f = x^2 + 3 sin^2 x is 8-smooth and PL with mu = 1/32 (not convex); L z^2/2 is L-smooth "
+               "and PL with mu = L; step 1/L",
+    wrong="the factor 1 - 2 mu/L (a decrease twice the guaranteed one)",
+    wrong_predict=2.0,
+    min_tightness=0.9,
+    demo=gd_rates_demo,
+)
+declare_check(
+    "optimization.gd_smooth_rates", label="strongly_convex",
+    quantity="fitted per-step contraction factor of the gap of a quadratic with spectrum in [mu, L]",
+    claim="equality", relation="rel",
+    measure="fitted_rate", predict="predicted_rate", tolerance=1e-6,
+    reason="log-linear fit over the second half of the range above the rounding floor, where the "
+           "smallest eigenvalue dominates up to a relative term of order ((1-2mu/L)/(1-mu/L))^(2k)",
+    hypotheses="mu-strongly convex, L-smooth quadratic, step 1/L",
+    wrong="the factor 1 - mu/L of the bound taken as the exact factor (it is (1-mu/L)^2 on the gap)",
+    wrong_predict=lambda r: 1.0 - float(r.mu / r.L),
+    demo=gd_rates_demo,
+)
 
 
 @demo_result
@@ -271,6 +348,8 @@ class StationarityResult(DemoResult):
         :math:`2L(f(x_0)-f_{\\inf})/K` with :math:`f_{\\inf} = 0`.
     max_ratio : float
         :math:`\\max_K` min_grad_sq/bound (at most 1).
+    tight_ratio : float
+        The same ratio, largest over K = 1, 2, for :math:`f(z) = Lz^2/2`, :math:`z_0 = 1`; it equals 1.
     f_values : ndarray, shape (Kmax,)
         :math:`f(x_k)`, non-increasing by the descent lemma.
     L : float
@@ -282,6 +361,7 @@ class StationarityResult(DemoResult):
     max_ratio: float
     f_values: np.ndarray
     L: float
+    tight_ratio: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -331,12 +411,33 @@ def stationarity_demo(*, K: int = 2000, lam: float = 3.0, seed: int = 0) -> Stat
         g = A.T @ (A @ x - b) + lam * 2.0 * x / (1.0 + x * x)
         gsq[i] = float(g @ g)
         fv[i] = 0.5 * float(np.sum((A @ x - b) ** 2)) + lam * float(np.sum(np.log1p(x * x)))
-        x = x - g / L
+        x = x - _GD_STEP * g / L
     Ks = np.arange(1, K + 1, dtype=float)
     running = np.minimum.accumulate(gsq)
-    bound = 2.0 * L * fv[0] / Ks
+    bound = _stationarity_bound(L, fv[0], Ks)
+    # the instance attaining the bound: f(z) = L z^2 / 2 (f_inf = 0), z_0 = 1, at K = 1, 2
+    zs = [1.0]
+    for _ in range(2):
+        zs.append(zs[-1] - _GD_STEP * L * zs[-1] / L)
+    g2 = np.minimum.accumulate([(L * zk) ** 2 for zk in zs[:2]])   # running min at K = 1, 2
+    tight = float(np.max(g2 / _stationarity_bound(L, 0.5 * L, np.array([1.0, 2.0]))))
     return StationarityResult(K=Ks, min_grad_sq=running, bound=bound, max_ratio=float(np.max(running / bound)),
-                              f_values=fv, L=L)
+                              f_values=fv, L=L, tight_ratio=float(tight))
+
+
+declare_check(
+    "optimization.gd_nonconvex_stationarity",
+    quantity="largest ratio of min_{k<K} ||grad f(x_k)||^2 to 2L(f(x_0)-f_inf)/K: over K for the "
+             "non-convex instance, and for f = L z^2/2 at K = 1, 2 (the instance attaining it)",
+    claim="upper bound", relation="<=",
+    measure=lambda r: max(float(r.max_ratio), float(r.tight_ratio)), predict=1.0, tolerance=1e-12,
+    reason="exact recursions in float64; the bound is attained at K = 1 by f = L z^2/2",
+    hypotheses="L-smooth with L = ||A||_2^2 + 2 lam, bounded below by f_inf = 0, step 1/L",
+    wrong="the bound with constant L instead of 2L (i.e. 0.5 x the bound)",
+    wrong_predict=0.5,
+    min_tightness=0.9,
+    demo=stationarity_demo,
+)
 
 
 def sgd_stationary_mse(eta: float, lambdas: Any, sigma2: float = 1.0) -> float:
@@ -405,6 +506,10 @@ class SGDResult(DemoResult):
         :math:`\\max_\\eta |\\text{measured}/\\text{predicted} - 1|`.
     k_times_mse : float
         :math:`k\\,\\mathbb{E}\\|x_k-x^*\\|^2` at the last recorded :math:`k`.
+    rel_se : float
+        Largest Monte Carlo standard error of the stationary error, relative to the closed form.
+    max_rel_err_first_order : float
+        As ``max_rel_err``, against the first-order formula :math:`\\eta\\sigma^2/(2p)\\sum_i 1/\\lambda_i`.
     predicted_constant : float
         Its limit :math:`\\sum_i \\sigma^2/(p\\,\\mu^2 (2\\lambda_i/\\mu - 1))`.
     """
@@ -419,6 +524,8 @@ class SGDResult(DemoResult):
     max_rel_err: float
     k_times_mse: float
     predicted_constant: float
+    rel_se: float = float("nan")
+    max_rel_err_first_order: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -479,19 +586,23 @@ def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2
     lam = np.linspace(0.1, 1.0, p)
     mu = float(lam.min())
     sd = math.sqrt(sigma2 / p)
-    stat = []
+    stat, stat_se = [], []
     for eta in etas_t:
         x = np.zeros((n_chains, p))
         burn = int(math.ceil(8.0 / (eta * mu)))
         for _ in range(burn):
             x = x - eta * (lam * x + sd * gen.standard_normal((n_chains, p)))
-        acc, n_avg = 0.0, 1000
+        acc, n_avg = np.zeros(n_chains), 1000
         for _ in range(n_avg):
             x = x - eta * (lam * x + sd * gen.standard_normal((n_chains, p)))
-            acc += float(np.mean(np.sum(x * x, axis=1)))
-        stat.append(acc / n_avg)
+            acc += np.sum(x * x, axis=1)
+        per_chain = acc / n_avg  # independent across chains
+        stat.append(float(per_chain.mean()))
+        stat_se.append(float(per_chain.std(ddof=1) / math.sqrt(n_chains)))
     stat_a = np.array(stat)
     pred = np.array([sgd_stationary_mse(e, lam, sigma2) for e in etas_t])
+    # first-order formula eta sigma^2/(2p) sum 1/lambda_i (the eta^2 lambda^2 term left out)
+    pred_first = np.array([e * sigma2 / (2.0 * p) * float(np.sum(1.0 / lam)) for e in etas_t])
     bound = np.array([e * sigma2 / mu for e in etas_t])
     # decreasing steps
     kmax = 5000
@@ -513,7 +624,36 @@ def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2
     k_times = float(np.mean((tail + 1) * rec_a[tail]))  # (index + 1) = k
     return SGDResult(etas=np.array(etas_t), stationary_mse=stat_a, predicted=pred, bound=bound, ks=ks_f,
                      mse_decreasing=mse_dec, rate=rate, max_rel_err=float(np.max(np.abs(stat_a / pred - 1.0))),
-                     k_times_mse=k_times, predicted_constant=const)
+                     k_times_mse=k_times, predicted_constant=const, rel_se=float(np.max(np.array(stat_se) / pred)),
+                     max_rel_err_first_order=float(np.max(np.abs(stat_a / pred_first - 1.0))))
+
+
+declare_check(
+    "optimization.sgd_rates", label="stationary",
+    quantity="largest relative deviation, over the constant steps, of the stationary E||x||^2 from "
+             "the closed form sigma^2 eta/p sum_i 1/(lambda_i(2 - eta lambda_i))",
+    claim="equality", relation="approx",
+    measure="max_rel_err", predict=0.0, tolerance=lambda r: 4.0 * float(r.rel_se),
+    reason="4 Monte Carlo standard errors (largest over the steps) of the chain averages, the chains "
+           "being independent; 4 rather than 3 since the maximum over four steps is taken",
+    hypotheses="quadratic with spectrum in [0.1, 1], unbiased Gaussian gradient noise of variance sigma^2, "
+               "constant steps in (0, 1/L]",
+    wrong="the first-order stationary error eta sigma^2/(2p) sum 1/lambda_i (eta^2 term left out)",
+    wrong_measure="max_rel_err_first_order",
+    demo=sgd_demo,
+)
+declare_check(
+    "optimization.sgd_rates", label="decreasing",
+    quantity="fitted log-log slope of E||x_k||^2 for steps 1/(mu k), window 100 <= k <= 5000",
+    claim="rate", relation="approx",
+    measure="rate", predict=-1.0, tolerance=0.15,
+    reason="pre-asymptotic range: the fit starts at k = 100, where the k^{-1} term dominates the "
+           "transient k^{-(2 lambda_i/mu)} terms; Monte Carlo noise of the slope is below 0.05",
+    hypotheses="mu-strongly convex quadratic, unbiased noise of bounded variance, steps 1/(mu k)",
+    wrong="the O(k^{-1/2}) rate of SGD on convex non-smooth objectives",
+    wrong_predict=-0.5,
+    demo=sgd_demo,
+)
 
 
 def explicit_sgd_step(params: Sequence[Any], grads: Sequence[Any], buffers: list, *, lr: float,
@@ -916,6 +1056,21 @@ def linear_net_landscape_demo(*, d: int = 8, dy: int = 6, k: int = 2, n: int = 5
                                  saddle_grad_norm=gnorm, saddle_min_eig=float(hev[0]), slice_t=ts, slice_loss=sl)
 
 
+declare_check(
+    "optimization.linear_network_landscape",
+    quantity="largest final training loss over the initialisations, against the optimal loss of rank k",
+    claim="equality", relation="rel",
+    measure=lambda r: float(np.max(r.final_losses)), predict="optimum", tolerance=1e-8,
+    reason="float64 GD run until the loss is within rounding of its limit (relative 1e-8); the nearest "
+           "critical value, the saddle from eigenvectors {1, 3}, is far above that scale",
+    hypotheses="XX^T invertible, YX^T(XX^T)^{-1}XY^T with distinct eigenvalues, k <= min(d, dy), "
+               "generic small Gaussian initialisation",
+    wrong="GD stopping at the critical value of the saddle built from eigenvectors {1, 3}",
+    wrong_predict="saddle_loss",
+    demo=linear_net_landscape_demo,
+)
+
+
 def filter_normalized_direction(model: Any, *, seed: int = 0) -> dict:
     r"""A random direction in parameter space, normalised filter by filter (Li et al., 2018).
 
@@ -1192,6 +1347,20 @@ def min_norm_demo(*, n: int = 20, p: int = 100, steps: int = 5000, seed: int = 0
                          dist_random_to_minnorm=float(np.linalg.norm(v - w_star) / nrm))
 
 
+declare_check(
+    "optimization.implicit_min_norm",
+    quantity="relative distance of GD from a random w_0 to X^+ y + (I - X^+ X) w_0",
+    claim="equality", relation="approx",
+    measure="rel_err_random_init", predict=0.0, tolerance=1e-10,
+    reason="float64: after 5000 steps the contraction in row(X) is below rounding; 1e-10 leaves room "
+           "for the accumulated rounding of the iteration",
+    hypotheses="least squares with p > n and X of full row rank, step 1/||X||_2^2 in (0, 2/L)",
+    wrong="the limit X^+ y (the minimum-norm interpolant) also from a random w_0",
+    wrong_measure=lambda r: float(r.dist_random_to_minnorm),
+    demo=min_norm_demo,
+)
+
+
 def hard_margin_svm(X: Any, y: Any, *, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
     r"""Hard-margin SVM through the origin, by its dual: :math:`\hat w = \arg\min\{\|w\| : y_i w\cdot x_i \ge 1\}`.
 
@@ -1297,6 +1466,7 @@ class MaxMarginResult(DemoResult):
     kkt_violation: float
     svm_qp_rel_diff: float
     n_support: int
+    one_minus_cos_centroid: float = float("nan")
 
     def plot(self, ax=None):
         ax = axes(ax)
@@ -1384,7 +1554,24 @@ def max_margin_demo(*, n: int = 40, d: int = 5, t_max: int = 10**5, seed: int = 
         rho.append(float(np.linalg.norm(w - w_svm * math.log(tc))))
     return MaxMarginResult(ts=ts.astype(float), one_minus_cos=np.array(omc), margin_ratio=np.array(mr),
                            rho_norm=np.array(rho), w_svm=w_svm, w_final=w, alpha=alpha, kkt_violation=kkt,
-                           svm_qp_rel_diff=qp_diff, n_support=int(np.sum(alpha > 0)))
+                           svm_qp_rel_diff=qp_diff, n_support=int(np.sum(alpha > 0)),
+                           one_minus_cos_centroid=float(1.0 - (w @ Z.sum(axis=0))
+                                                        / (np.linalg.norm(w) * np.linalg.norm(Z.sum(axis=0)))))
+
+
+declare_check(
+    "optimization.implicit_max_margin",
+    quantity="1 - cos of the angle between w_t and the hard-margin SVM direction after t_max GD steps",
+    claim="equality", relation="approx",
+    measure=lambda r: float(r.one_minus_cos[-1]), predict=0.0, tolerance=0.005,
+    reason="pre-asymptotic range: the direction converges only as 1/log t (1 - cos as 1/log^2 t), "
+           "and 1/log^2(1e5) is about 0.0075; the tolerance is of that order",
+    hypotheses="linearly separable data, logistic loss (smooth, exponential tail), step 1/beta with "
+               "beta the smoothness constant of the empirical risk",
+    wrong="convergence to the direction of sum_i y_i x_i (the first gradient step) instead of the SVM",
+    wrong_measure="one_minus_cos_centroid",
+    demo=max_margin_demo,
+)
 
 
 def min_l1_interpolant(X: Any, y: Any) -> np.ndarray:
@@ -1665,6 +1852,20 @@ def diagonal_net_demo(*, alphas: Sequence[float] = (10, 1, 0.1, 0.01), n: int = 
                              theory_dist_l1=rel(tg, b1), theory_dist_l2=rel(tg, b2))
 
 
+declare_check(
+    "optimization.implicit_diagonal_low_rank",
+    quantity="largest relative distance over alpha of the GD limit to beta_alpha = argmin Q_alpha",
+    claim="equality", relation="<=",
+    measure=lambda r: float(np.max(r.dist_theory)), predict=0.0, tolerance=1e-3,
+    reason="discretisation of the gradient flow by GD with relative step 2e-3 (the theorem is for the "
+           "flow); the error is of first order in the step",
+    hypotheses="u_0 = v_0 = alpha 1 (beta_0 = 0), squared loss, interpolation possible (p > n)",
+    wrong="the minimum-l1 interpolant (the alpha -> 0 limit) for every alpha",
+    wrong_measure=lambda r: float(np.max(r.dist_l1)),
+    demo=diagonal_net_demo,
+)
+
+
 # ---------------------------------------------------------------------------------------------
 # Chapter 8: overparametrised training, NTK and mean field
 # ---------------------------------------------------------------------------------------------
@@ -1916,6 +2117,23 @@ def ntk_training_demo(*, widths: Sequence[int] = (200, 800, 3200, 12800), n: int
                              predicted=-0.5, loss_curves=curves, predicted_curve=pred_curve, lambda0=lam0, eta=eta)
 
 
+declare_check(
+    "optimization.ntk_global_convergence",
+    quantity="fitted log-log slope, widths 200..12800, of the largest deviation of the residual from "
+             "the H-infinity dynamics (1 - eta H^inf)^k (y - u(0)), median over seeds",
+    claim="rate", relation="<=",
+    measure="rate", predict=-0.5, tolerance=0.15,
+    reason="one-sided, since the theorem bounds the deviation by O(m^{-1/2}); 0.15 for the pre-asymptotic "
+           "range m <= 12800, where the activation-flip term of order R m^{-1/2} log m still bends the slope",
+    hypotheses="unit-norm inputs in general position (lambda_0 > 0), first layer trained, a_r = +-1 fixed, "
+               "antisymmetric initialisation u(0) = 0; the step 1/lambda_max(H^inf) is larger than the theorem's "
+               "O(lambda_0/n^2) by a constant factor",
+    wrong="the deviation decaying as 1/m (the rate of the kernel drift with both layers trained)",
+    wrong_predict=-1.0,
+    demo=ntk_training_demo,
+)
+
+
 def _mf_data(seed, n=30, n_test=500):
     import torch
 
@@ -1992,6 +2210,14 @@ class MeanFieldResult(DemoResult):
     times : ndarray, shape (3,)
     loss_curves : ndarray, shape (w, steps + 1)
         Training risk of the first network at each width.
+    change_fluctuation : ndarray, shape (w,)
+        Root mean square of the difference between the changes :math:`f_T - f_0` of the two
+        networks of a pair (zero at :math:`T = 0` by construction).
+    change_size : ndarray, shape (w,)
+        Root mean square of :math:`f_T - f_0` itself (of order 1: training moves the predictor).
+    change_rate, change_rate_se : float
+        Log-log slope of ``change_fluctuation`` against the width and its standard error.
+    activation : str
     """
 
     widths: np.ndarray
@@ -2002,6 +2228,11 @@ class MeanFieldResult(DemoResult):
     particles: np.ndarray
     times: np.ndarray
     loss_curves: np.ndarray
+    change_fluctuation: np.ndarray = None
+    change_size: np.ndarray = None
+    change_rate: float = float("nan")
+    change_rate_se: float = float("nan")
+    activation: str = "tanh"
 
     def plot(self, ax=None):
         if ax is None:
@@ -2011,6 +2242,8 @@ class MeanFieldResult(DemoResult):
             a0, a1 = ax
         a0.loglog(self.widths, self.fluctuation, "o-", color=COLORS[0], label="at time $T$")
         a0.loglog(self.widths, self.fluctuation_init, "s--", color=COLORS[1], label="at time 0")
+        if self.change_fluctuation is not None:
+            a0.loglog(self.widths, self.change_fluctuation, "^-", color=COLORS[2], label="of $f_T-f_0$")
         slope_guide(a0, self.widths, -0.5, anchor=(self.widths[0], 1.3 * self.fluctuation[0]), label="slope $-1/2$")
         a0.set_xlabel("width $m$")
         a0.set_ylabel("RMS difference of two networks")
@@ -2029,26 +2262,31 @@ class MeanFieldResult(DemoResult):
 
 
 def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float = 2.0, dt: float = 0.02,
-                    n_pairs: int = 5, seed: int = 0, device: str = "cpu") -> MeanFieldResult:
+                    n_pairs: int = 10, seed: int = 0, activation: str = "tanh",
+                    device: str = "cpu") -> MeanFieldResult:
     r"""Two-layer networks in the mean-field scaling: independent initialisations agree up to :math:`m^{-1/2}`.
 
     The network ``dlmath.nets.mlp(3, m, 1, parameterization="mean_field")`` is
     :math:`f(x;\theta) = \frac1m\sum_{j=1}^m \sigma_*(x;\theta_j)` with
-    :math:`\sigma_*(x; (a, w)) = \sqrt2\,a\,\mathrm{relu}(\sqrt{2/3}\,w\cdot x)` and i.i.d.
+    :math:`\sigma_*(x; (a, w)) = c_a\,a\,\tanh(c_w\,w\cdot x)` (the multipliers of ``mlp``) and i.i.d.
     :math:`N(0,1)` initial :math:`(a_j, w_j)`. It is trained on :math:`n = 30` points
     :math:`x \sim U([-1,1]^3)`, :math:`y = \sin(x_1+x_2+x_3)`, risk
     :math:`R = \frac1{2n}\sum_i (f(x_i)-y_i)^2`, by GD with step :math:`m\,dt` (each particle then
     moves by :math:`-dt\,\nabla_\theta\Psi(\theta_j;\rho^m)`, the explicit Euler scheme of the
     mean-field gradient flow) up to time :math:`T`. For ``n_pairs`` pairs of independent
     initialisations the difference of the two predictors on 500 test points is recorded, and its
-    root mean square over the points and the pairs is reported.
+    root mean square over the points and the pairs is reported; so is the difference of the two
+    changes :math:`f_T - f_0`, which vanishes at :math:`T = 0` and so measures the dynamics only.
 
     Parameters
     ----------
     widths : sequence of int, default (64, 256, 1024, 4096)
     T : float, default 2.0
     dt : float, default 0.02
-    n_pairs : int, default 5
+    n_pairs : int, default 10
+        Pairs of independent initialisations, >= 2.
+    activation : {"tanh", "erf", "relu"}, default "tanh"
+        ``"relu"`` (unbounded, non-smooth) lies outside the hypotheses of the theorem.
     seed : int, default 0
     device : str, default "cpu"
 
@@ -2059,7 +2297,7 @@ def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float =
     References
     ----------
     Book chapter 8, theorem ``optimization-mean_field_limit``. Mei, Montanari, Nguyen (2018), Thm 3;
-    Chizat, Bach (2018); Rotskoff, Vanden-Eijnden (2018).
+    Rotskoff, Vanden-Eijnden (2018); Sirignano, Spiliopoulos (2020).
     """
     import torch
 
@@ -2070,17 +2308,19 @@ def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float =
     dt = check_real(dt, "dt", minimum=0.0, strict_min=True)
     if dt > T:
         raise ValueError(f"dt must not exceed T, got dt={dt}, T={T}")
-    n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
+    n_pairs = check_int(n_pairs, "n_pairs", minimum=2)
+    activation = check_choice(activation, "activation", ("tanh", "erf", "relu"))
     dev = check_device(device)
     X, y, Xt = (t.to(dev) for t in _mf_data(seed))
     steps = int(round(T / dt))
     half = steps // 2
-    flu, flu0 = [], []
+    flu, flu0, fld, chg = [], [], [], []
     curves = np.empty((len(ws), steps + 1))
     particles = None
     for wi, m in enumerate(ws):
         seeds = [seed * 100003 + wi * 1009 + j + 1 for j in range(2 * n_pairs)]
-        nets = [mlp(3, m, 1, parameterization="mean_field", dtype=torch.float64, device=dev, seed=s) for s in seeds]
+        nets = [mlp(3, m, 1, parameterization="mean_field", activation=activation, dtype=torch.float64,
+                    device=dev, seed=s) for s in seeds]
         with torch.no_grad():
             p0 = torch.stack([net(Xt).reshape(-1) for net in nets])
         snaps, losses = _train_two_layer_ensemble(nets, X, y, steps, m * dt, record=(0, half, steps))
@@ -2090,6 +2330,9 @@ def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float =
         rms = lambda P: float(torch.sqrt(torch.mean((P[0::2] - P[1::2]) ** 2)))  # noqa: E731
         flu.append(rms(p1))
         flu0.append(rms(p0))
+        # the change made by training: its limit f_{rho_T} - f_{rho_0} is deterministic
+        fld.append(rms(p1 - p0))
+        chg.append(float(torch.sqrt(torch.mean((p1 - p0) ** 2))))
         curves[wi] = losses[0]
         if wi == len(ws) - 1:
             w_mult = nets[0].layers[0].weight_mult
@@ -2100,9 +2343,30 @@ def mean_field_demo(*, widths: Sequence[int] = (64, 256, 1024, 4096), T: float =
                 for k in (0, half, steps)])
     wa = np.array(ws, dtype=float)
     fl = np.array(flu)
+    fd = np.array(fld)
+    coef, cov = np.polyfit(np.log(wa), np.log(fd), 1, cov=True) if len(ws) > 2 else (None, None)
+    rate_se = float(np.sqrt(cov[0, 0])) if cov is not None else float("nan")
     return MeanFieldResult(widths=wa, fluctuation=fl, fluctuation_init=np.array(flu0), rate=loglog_slope(wa, fl),
                            predicted=-0.5, particles=particles, times=np.array([0.0, half * dt, steps * dt]),
-                           loss_curves=curves)
+                           loss_curves=curves, change_fluctuation=fd, change_size=np.array(chg),
+                           change_rate=loglog_slope(wa, fd), change_rate_se=rate_se, activation=activation)
+
+
+declare_check(
+    "optimization.mean_field_limit",
+    quantity="fitted log-log slope, against the width, of the RMS difference between the changes "
+             "f_T - f_0 made by training in two independently initialised networks",
+    claim="rate", relation="approx",
+    measure="change_rate", predict=-0.5, tolerance=lambda r: max(0.1, 3.0 * float(r.change_rate_se)),
+    reason="3 standard errors of the fitted slope (at least 0.1) over widths 64..4096; the change is "
+           "identically 0 at initialisation, so the decay is a property of the dynamics, not of the CLT at t = 0",
+    hypotheses="bounded smooth activation tanh with bounded derivatives, bounded target sin, fixed horizon "
+               "T, i.i.d. initialisation of the particles (the output weights a_j are Gaussian, not bounded: "
+               "a simplification of the assumptions of the theorem)",
+    wrong="the slower rate m^{-1/4} (the square root of the Monte Carlo rate)",
+    wrong_predict=-0.25,
+    demo=mean_field_demo,
+)
 
 
 @demo_result

@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 from .plotting import axes, figure_grid, slope_guide
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_device, check_int, check_real, loglog_slope, rng, torch_generator
 
 __all__ = [
@@ -339,7 +339,7 @@ def poisson_stability_demo(*, ms: Any = (5, 10, 20, 40), seed: int = 0) -> Poiss
         res.append(l2_norm(_residual_fn(v)))
         h1.append(_h1_seminorm_err(v))
     l2, h1, res = map(np.array, (l2, h1, res))
-    bound = res / _PI**2
+    bound = np.array([poisson_error_bound(float(rr)) for rr in res])
     eps = 1e-3
     sharp_err = l2_norm(lambda x: eps * np.sin(_PI * x))
     sharp_res = l2_norm(lambda x: eps * _PI**2 * np.sin(_PI * x))
@@ -351,9 +351,34 @@ def poisson_stability_demo(*, ms: Any = (5, 10, 20, 40), seed: int = 0) -> Poiss
         bound=bound,
         max_ratio=float(np.max(l2 / bound)),
         max_ratio_h1=float(np.max(_PI * h1 / res)),
-        sharp_ratio=float(sharp_err / (sharp_res / _PI**2)),
+        sharp_ratio=float(sharp_err / poisson_error_bound(sharp_res)),
         predicted=1.0,
     )
+
+
+declare_check(
+    "pde.poisson_stability", label="bound",
+    quantity="largest ratio of the L2 error to pi^-2 ||r||, over the networks and the eigenfunction case",
+    claim="upper bound", relation="<=",
+    measure=lambda r: max(float(r.max_ratio), float(r.sharp_ratio)), predict=1.0,
+    tolerance=1e-9,
+    reason="quadrature (composite Gauss-Legendre) and float64 rounding, far below 1e-9",
+    hypotheses="-u'' = f on (0, 1), v smooth with v(0) = v(1) = u(0) = u(1) = 0; the case v = u + eps sin(pi x) "
+               "(first Dirichlet eigenfunction) attains the constant",
+    wrong="0.9 x the bound", wrong_predict=0.9, min_tightness=0.9,
+    demo=poisson_stability_demo,
+)
+declare_check(
+    "pde.poisson_stability", label="sharp",
+    quantity="ratio of the L2 error to pi^-2 ||r|| for v = u + eps sin(pi x), by quadrature",
+    claim="equality", relation="rel",
+    measure="sharp_ratio", predict=1.0, tolerance=1e-6,
+    reason="relative quadrature error of the two L2 norms, below 1e-6",
+    hypotheses="error e = eps sin(pi x) in H^1_0, the first eigenfunction of -d^2/dx^2 (eigenvalue pi^2)",
+    wrong="constant 1/pi (eigenvalue to the power 1/2) instead of 1/pi^2",
+    wrong_measure=lambda r: float(r.sharp_ratio) / _PI,
+    demo=poisson_stability_demo,
+)
 
 
 def _h1_seminorm_err(v) -> float:
@@ -534,6 +559,28 @@ def pinn_generalization_demo(
         overfit_train=of_train,
         overfit_true=of_true,
     )
+
+
+declare_check(
+    "pde.pinn_generalization", label="midpoint",
+    quantity="fitted slope of the midpoint quadrature error against N",
+    claim="rate", relation="approx",
+    measure="rate_mid", predict="predicted_mid", tolerance=0.2,
+    reason="pre-asymptotic range of the log-log fit over the demo's N",
+    hypotheses="the squared residual is C^2 on [0, 1]; midpoint rule error O(N^-2)",
+    wrong="rate N^-1 (the rectangle rule's)", wrong_predict=-1.0,
+    demo=pinn_generalization_demo,
+)
+declare_check(
+    "pde.pinn_generalization", label="monte_carlo",
+    quantity="fitted slope of the RMS Monte Carlo quadrature error against N",
+    claim="rate", relation="approx",
+    measure="rate_mc", predict="predicted_mc", tolerance=0.2,
+    reason="Monte Carlo fluctuation of the RMS over repetitions and the fit over the demo's N",
+    hypotheses="i.i.d. uniform collocation points, squared residual of finite variance",
+    wrong="rate N^-1 (the quasi-Monte Carlo rate)", wrong_predict=-1.0,
+    demo=pinn_generalization_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------
