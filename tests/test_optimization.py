@@ -84,10 +84,9 @@ def test_stationarity_bad_input():
 def test_sgd_stationary_and_decreasing_steps():
     res = opt.sgd_demo(n_chains=1000)
     verify("optimization.sgd_rates", res, label="stationary")  # (c) exact stationary law
-    verify("optimization.sgd_rates", res, label="decreasing")  # (b)
+    verify("optimization.sgd_rates", res, label="decreasing")  # (b), the rate
+    verify("optimization.sgd_rates", res, label="constant")  # the exact constant of the 1/k rate
     assert np.all(res.stationary_mse <= res.bound)  # (a)
-    assert -1.15 <= res.rate <= -0.85  # (b)
-    assert abs(res.k_times_mse / res.predicted_constant - 1) <= 0.1
     # the stationary error is not proportional to eta with the naive constant eta sigma^2 / (2 mu)
     naive = res.etas / (2 * 0.1)
     assert np.max(np.abs(res.stationary_mse / naive - 1)) > 0.2

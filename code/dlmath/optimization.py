@@ -505,7 +505,14 @@ class SGDResult(DemoResult):
     max_rel_err : float
         :math:`\\max_\\eta |\\text{measured}/\\text{predicted} - 1|`.
     k_times_mse : float
-        :math:`k\\,\\mathbb{E}\\|x_k-x^*\\|^2` at the last recorded :math:`k`.
+        :math:`k\\,\\mathbb{E}\\|x_k-x^*\\|^2`, averaged over the last 20% of the run.
+    k_times_mse_se : float
+        Its Monte Carlo standard error (the chains are independent).
+    constant_first_order : float
+        The wrong constant :math:`\\sum_i \\sigma^2/(2p\\mu\\lambda_i)` of the small-step law at
+        :math:`\\eta = 1/(\\mu k)`.
+    G2_max : float
+        :math:`\\max_k \\mathbb{E}\\|g_k\\|^2` along the decreasing-step run, the :math:`G^2` of part (b).
     rel_se : float
         Largest Monte Carlo standard error of the stationary error, relative to the closed form.
     max_rel_err_first_order : float
@@ -526,6 +533,9 @@ class SGDResult(DemoResult):
     predicted_constant: float
     rel_se: float = float("nan")
     max_rel_err_first_order: float = float("nan")
+    k_times_mse_se: float = float("nan")
+    constant_first_order: float = float("nan")
+    G2_max: float = float("nan")
 
     def plot(self, ax=None):
         if ax is None:
@@ -610,22 +620,35 @@ def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2
     x = np.ones((nc, p))
     ks = np.unique(np.round(np.logspace(0, math.log10(kmax), 40)).astype(int))
     rec = [float(np.mean(np.sum(x * x, axis=1)))]  # rec[k-1] = E||x_k||^2, x_1 = 1
+    tail_start = int(0.8 * kmax)
+    k_sq_tail = np.zeros(nc)  # per chain: sum over the last 20% of k ||x_k||^2
+    g2_max = 0.0  # max_k E||g_k||^2 = E||Lambda x_k||^2 + sigma^2 along the run, the G^2 of (b)
     for k in range(1, kmax):
+        g2_max = max(g2_max, float(np.mean(np.sum((lam * x) ** 2, axis=1))) + sigma2)
         x = x - (1.0 / (mu * k)) * (lam * x + sd * gen.standard_normal((nc, p)))
-        rec.append(float(np.mean(np.sum(x * x, axis=1))))
+        sq = np.sum(x * x, axis=1)  # ||x_{k+1}||^2
+        rec.append(float(np.mean(sq)))
+        if k >= tail_start:
+            k_sq_tail += (k + 1) * sq
     rec_a = np.array(rec)
     ks_f = ks.astype(float)
     mse_dec = rec_a[ks - 1]
     sel = ks >= 100
     rate = loglog_slope(ks_f[sel], mse_dec[sel])
     const = float(np.sum(sigma2 / (p * mu**2 * (2.0 * lam / mu - 1.0))))
-    # average k*mse over the last 20% to reduce noise
-    tail = np.arange(int(0.8 * kmax), kmax)
-    k_times = float(np.mean((tail + 1) * rec_a[tail]))  # (index + 1) = k
+    # k E||x_k||^2 averaged over the last 20% of the run; chains are independent, so the
+    # per-chain averages give its standard error
+    per_chain_k = k_sq_tail / (kmax - tail_start)
+    k_times = float(per_chain_k.mean())
+    k_times_se = float(per_chain_k.std(ddof=1) / math.sqrt(nc))
+    # the constant of the first-order (small-step) stationary law at eta = 1/(mu k):
+    # sum_i sigma^2/(2 p mu lambda_i), i.e. the -1 of 2 lambda_i/mu - 1 left out
+    const_first = float(np.sum(sigma2 / (2.0 * p * mu * lam)))
     return SGDResult(etas=np.array(etas_t), stationary_mse=stat_a, predicted=pred, bound=bound, ks=ks_f,
                      mse_decreasing=mse_dec, rate=rate, max_rel_err=float(np.max(np.abs(stat_a / pred - 1.0))),
                      k_times_mse=k_times, predicted_constant=const, rel_se=float(np.max(np.array(stat_se) / pred)),
-                     max_rel_err_first_order=float(np.max(np.abs(stat_a / pred_first - 1.0))))
+                     max_rel_err_first_order=float(np.max(np.abs(stat_a / pred_first - 1.0))),
+                     k_times_mse_se=k_times_se, constant_first_order=const_first, G2_max=g2_max)
 
 
 declare_check(
@@ -652,6 +675,22 @@ declare_check(
     hypotheses="mu-strongly convex quadratic, unbiased noise of bounded variance, steps 1/(mu k)",
     wrong="the O(k^{-1/2}) rate of SGD on convex non-smooth objectives",
     wrong_predict=-0.5,
+    demo=sgd_demo,
+)
+declare_check(
+    "optimization.sgd_rates", label="constant",
+    quantity="k E||x_k||^2 for steps 1/(mu k), averaged over 4000 <= k < 5000, against its limit "
+             "sum_i sigma^2/(p mu^2 (2 lambda_i/mu - 1))",
+    claim="equality", relation="approx",
+    measure="k_times_mse", predict="predicted_constant",
+    tolerance=lambda r: 3.0 * float(r.k_times_mse_se) + 2e-3 * float(r.predicted_constant),
+    reason="3 Monte Carlo standard errors of the per-chain averages (independent chains), plus the "
+           "O(1/k) relative bias of k E||x_k||^2 at k >= 4000, below 2e-3",
+    hypotheses="mu-strongly convex quadratic, unbiased Gaussian noise of variance sigma^2, steps 1/(mu k) "
+               "from x_1 = 1",
+    wrong="the small-step constant sum_i sigma^2/(2 p mu lambda_i) (the stationary law at eta = 1/(mu k), "
+          "the -1 of 2 lambda_i/mu - 1 left out)",
+    wrong_predict="constant_first_order",
     demo=sgd_demo,
 )
 
