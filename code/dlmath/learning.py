@@ -16,8 +16,11 @@ Chapter *Neural networks and the error decomposition*:
   gradient descent on polynomial least squares;
 * :func:`legendre_features` -- the orthonormal shifted Legendre basis used there.
 
-Helpers used by the demos and the exercises: :func:`threshold_risk`, :func:`relu_param_count`,
-:func:`spectral_norm_product`.
+Helpers used by the demos and the exercises: :func:`threshold_risk`,
+:func:`independent_sup_quantile`, :func:`relu_param_count`, :func:`spectral_norm_product`.
+
+Every theorem check of these chapters is declared once, beside its demo, with
+:func:`dlmath.results.declare_check`.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .plotting import COLORS, axes, slope_guide
-from .results import DemoResult, demo_result
+from .results import DemoResult, declare_check, demo_result
 from .utils import check_array, check_int, check_real, loglog_slope, rng
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "FiniteClassResult",
     "finite_class_demo",
     "threshold_risk",
+    "independent_sup_quantile",
     "OLSRiskResult",
     "ols_risk_demo",
     "ReluPropertiesResult",
@@ -114,6 +118,11 @@ class BayesExcessResult(DemoResult):
         Largest relative error of the regression estimates.
     reg_max_z : float
         Largest deviation of the regression estimates in units of their standard errors.
+    wrong_max_z, reg_wrong_max_z : float
+        The same largest deviations, in standard errors, from ``wrong_factor`` times the exact
+        values (a constant off by ``1 - wrong_factor``): the figures the checks must reject.
+    wrong_factor : float
+        The factor of the wrong answer, 0.9.
     n : int
         Sample size.
     """
@@ -130,6 +139,9 @@ class BayesExcessResult(DemoResult):
     reg_se: np.ndarray
     reg_max_rel_err: float
     reg_max_z: float
+    wrong_max_z: float
+    reg_wrong_max_z: float
+    wrong_factor: float
     n: int
 
     def plot(self, ax=None):
@@ -224,13 +236,48 @@ def bayes_excess_risk_demo(*, ts=np.linspace(0.1, 0.9, 9), n: int = 2_000_000, s
         diff = (legendre_features(xr, int(k)) @ coef - yr) ** 2 - loss_star
         reg_mc[j] = diff.mean()
         reg_se[j] = diff.std(ddof=1) / np.sqrt(n)
+    # the nearest wrong answer: the exact values with a constant 10% off
+    wrong_factor = 0.9
+    wrong_dev = np.abs(mc - wrong_factor * predicted)
+    wrong_z = np.where(se > 0, wrong_dev / np.where(se > 0, se, 1.0), np.where(wrong_dev > 0, np.inf, 0.0))
     return BayesExcessResult(
         ts=ts.copy(), mc_excess=mc, predicted=predicted, se=se,
         max_abs_dev=float(dev.max()), max_z=float(z.max()),
         reg_degrees=degrees, reg_mc_excess=reg_mc, reg_predicted=reg_pred, reg_se=reg_se,
         reg_max_rel_err=float(np.max(np.abs(reg_mc / reg_pred - 1))),
-        reg_max_z=float(np.max(np.abs(reg_mc - reg_pred) / reg_se)), n=n,
+        reg_max_z=float(np.max(np.abs(reg_mc - reg_pred) / reg_se)),
+        wrong_max_z=float(wrong_z.max()),
+        reg_wrong_max_z=float(np.max(np.abs(reg_mc - wrong_factor * reg_pred) / reg_se)),
+        wrong_factor=wrong_factor, n=n,
     )
+
+
+declare_check(
+    "learning.bayes_predictor", label="classification",
+    quantity="largest deviation, over the thresholds t, of the Monte Carlo excess 0-1 risk of sign(x - t) "
+             "from (t - 1/2)^2, in standard errors",
+    claim="identity", relation="approx",
+    measure="max_z", predict=0.0, tolerance=4.0,
+    reason="4 standard errors of the variance-reduced Monte Carlo mean, for the largest of the thresholds "
+           "(false-alarm probability below 0.1% for 9 thresholds)",
+    hypotheses="0-1 loss, labels in {-1, 1}, X ~ U[0,1], eta(x) = x; f_t are Borel classifiers",
+    wrong="0.9 (t - 1/2)^2 (the identity with its constant 10% off)",
+    wrong_measure="wrong_max_z",
+    demo=bayes_excess_risk_demo,
+)
+declare_check(
+    "learning.bayes_predictor", label="regression",
+    quantity="largest deviation, over the degrees k in {0, 1, 3}, of the Monte Carlo excess squared risk of "
+             "the L2 projection p_k from ||p_k - f*||^2, in standard errors",
+    claim="identity", relation="approx",
+    measure="reg_max_z", predict=0.0, tolerance=4.0,
+    reason="4 standard errors of the Monte Carlo mean of the loss differences, for the largest of three "
+           "estimates (false-alarm probability below 0.02%)",
+    hypotheses="squared loss, E Y^2 < infinity (Gaussian noise of variance 1/4), p_k in L2(P_X)",
+    wrong="0.9 ||p_k - f*||^2 (the identity with its constant 10% off)",
+    wrong_measure="reg_wrong_max_z",
+    demo=bayes_excess_risk_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,6 +377,23 @@ class FiniteClassResult(DemoResult):
     delta : float
     n : int
     class_size : int
+    indep_n : int
+        Sample size of the independent class.
+    class_sizes : ndarray, shape (j,)
+        Sizes :math:`m` of the independent classes.
+    indep_q : ndarray, shape (j,)
+        Exact :math:`(1-\\delta)`-quantile of the sup deviation over :math:`m` classifiers with
+        independent Bernoulli(1/2) losses, sample size ``indep_n``.
+    indep_bounds : ndarray, shape (j,)
+        :math:`\\sqrt{\\log(2m/\\delta)/(2\\,\\text{indep\\_n})}`.
+    max_ratio : float
+        Largest quantile/bound over both classes, all sample sizes and all class sizes (the
+        theorem: at most 1; the independent class nearly attains it).
+    class_rate : float
+        Fitted slope of :math:`2\\,\\text{indep\\_n}\\, q^2` against :math:`\\log(2m/\\delta)` over
+        the class sizes :math:`m \\ge` ``rate_min_size`` (the bound: 1).
+    rate_min_size : int
+        Smallest class size of the fitting window of ``class_rate``.
     """
 
     sup_devs: np.ndarray
@@ -345,6 +409,13 @@ class FiniteClassResult(DemoResult):
     delta: float
     n: int
     class_size: int
+    indep_n: int
+    class_sizes: np.ndarray
+    indep_q: np.ndarray
+    indep_bounds: np.ndarray
+    max_ratio: float
+    class_rate: float
+    rate_min_size: int
 
     def plot(self, ax=None):
         """Histogram of the sup deviations with the bound, and the quantile against n.
@@ -374,9 +445,67 @@ class FiniteClassResult(DemoResult):
             b.legend()
         return ax
 
+    def plot_class_size(self, ax=None):
+        """Independent class: exact quantile of the sup deviation and the bound against log(2m/delta)."""
+        ax = axes(ax)
+        logs = np.log(2 * self.class_sizes / self.delta)
+        ax.plot(logs, self.indep_q, "o-", color=COLORS[0], label=f"exact {1 - self.delta:g}-quantile")
+        ax.plot(logs, self.indep_bounds, "s--", color=COLORS[1], label="bound")
+        ax.set_xlabel(r"$\log(2|F|/\delta)$" + f"  (independent losses, $n={self.indep_n}$)")
+        ax.set_ylabel(r"$\sup_{f\in F}|\widehat R_n(f) - R(f)|$")
+        ax.legend()
+        return ax
+
+
+def independent_sup_quantile(n: int, m: int, delta: float) -> float:
+    r"""Exact :math:`(1-\delta)`-quantile of :math:`\max_{j \le m} |B_j/n - 1/2|`, :math:`B_j` i.i.d. Binomial(n, 1/2).
+
+    This is the sup deviation :math:`\sup_{f\in F}|\widehat R_n(f) - R(f)|` of a class of
+    :math:`m` predictors whose 0-1 losses are independent fair bits, e.g.
+    :math:`X` uniform on :math:`\{0,1\}^m`, :math:`Y = 0`, :math:`f_j(x) = x_j`. With
+    :math:`t_k = k/n - 1/2` (:math:`k \ge n/2`) and
+    :math:`p_k = \Prob(|B/n - 1/2| > t_k) = 2\Prob(B > k)`,
+    :math:`\Prob(\sup > t_k) = 1 - (1 - p_k)^m`, and the quantile is the smallest :math:`t_k`
+    with :math:`1 - (1 - p_k)^m \le \delta`.
+
+    Parameters
+    ----------
+    n : int
+        Sample size, >= 1.
+    m : int
+        Number of predictors, >= 1.
+    delta : float
+        In (0, 1).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong type or out of range; the message names it.
+
+    References
+    ----------
+    Book, chapter *Risk, Bayes predictors and empirical risk minimisation*, theorem ``learning-finite_class_uniform_bound``.
+    """
+    from scipy.stats import binom
+
+    n = check_int(n, "n", minimum=1)
+    m = check_int(m, "m", minimum=1)
+    delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    k = np.arange((n + 1) // 2, n + 1)
+    p = np.minimum(2.0 * binom.sf(k, n, 0.5), 1.0)
+    with np.errstate(divide="ignore"):
+        p_sup = -np.expm1(m * np.log1p(-p))
+    j = int(np.argmax(p_sup <= delta))          # p_sup = 0 at k = n, so some k qualifies
+    return float(k[j] / n - 0.5)
+
 
 def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, grid: int = 101,
-                      seed: int = 0) -> FiniteClassResult:
+                      indep_n: int = 1000, class_sizes=tuple(10 ** k for k in range(1, 13)),
+                      rate_min_size: int = 10_000, seed: int = 0) -> FiniteClassResult:
     r"""Uniform deviation of empirical risks over a finite class: Hoeffding plus the union bound.
 
     The class is :math:`F = \{h_t(x) = \mathbf 1\{x > t\}: t \in \{0, 1/(m-1), \dots, 1\}\}`
@@ -390,7 +519,13 @@ def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, gr
 
     which they exceed with probability at most :math:`\delta`. The
     :math:`(1-\delta)`-quantile of the sup deviation is also computed for
-    :math:`n/4, n/2, \dots, 8n` and its log-log slope is compared with -1/2.
+    :math:`n/4, n/2, \dots, 8n` (its log-log slope is reported, not checked: the theorem bounds
+    the deviation, it does not claim its rate).
+
+    The threshold class is strongly correlated and the bound is loose there (about 0.64 of it).
+    The second class has independent losses (:func:`independent_sup_quantile`): its exact
+    quantile nearly attains the bound as :math:`\log(2m/\delta)` grows, and its square grows
+    linearly in :math:`\log(2m/\delta)` with the slope :math:`1/(2n)` of the bound.
 
     Parameters
     ----------
@@ -402,6 +537,12 @@ def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, gr
         Confidence parameter in (0, 1).
     grid : int, default 101
         Number of thresholds :math:`|F|`, >= 2.
+    indep_n : int, default 1000
+        Sample size of the independent class, >= 2.
+    class_sizes : sequence of int, default (10, 100, ..., 10**12)
+        Sizes of the independent classes, at least two, each >= 1.
+    rate_min_size : int, default 10_000
+        Smallest class size used to fit ``class_rate`` (at least two sizes must qualify).
     seed : int, default 0
 
     Returns
@@ -422,6 +563,11 @@ def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, gr
     n_rep = check_int(n_rep, "n_rep", minimum=10)
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     grid = check_int(grid, "grid", minimum=2)
+    indep_n = check_int(indep_n, "indep_n", minimum=2)
+    sizes = _check_int_tuple(class_sizes, "class_sizes", minimum=1)
+    rate_min_size = check_int(rate_min_size, "rate_min_size", minimum=1)
+    if sum(m >= rate_min_size for m in sizes) < 2:
+        raise ValueError("class_sizes must have at least two entries >= rate_min_size")
     gen = rng(seed)
     ts = np.linspace(0.0, 1.0, grid)
 
@@ -435,12 +581,51 @@ def finite_class_demo(*, n: int = 200, n_rep: int = 2000, delta: float = 0.1, gr
     for j, size in enumerate(ns):
         devs = sup_devs if size == n else _threshold_sup_devs(int(size), n_rep, ts, gen)[0]
         q90[j] = np.quantile(devs, 1 - delta)
+    bounds = bound_at(ns.astype(np.float64))
+    # the independent class, exactly
+    m_arr = np.array(sizes, dtype=np.float64)
+    indep_q = np.array([independent_sup_quantile(indep_n, m, delta) for m in sizes])
+    logs = np.log(2 * m_arr / delta)
+    indep_bounds = np.sqrt(logs / (2 * indep_n))
+    window = m_arr >= rate_min_size
+    class_rate = float(np.polyfit(logs[window], 2 * indep_n * indep_q[window] ** 2, 1)[0])
+    max_ratio = float(max(np.max(q90 / bounds), np.max(indep_q / indep_bounds)))
     return FiniteClassResult(
         sup_devs=sup_devs, bound=bound, violation_freq=float(np.mean(sup_devs > bound)),
         erm_excess=erm_excess, erm_violation_freq=float(np.mean(erm_excess > 2 * bound)),
-        ns=ns.astype(np.float64), q90=q90, bounds=bound_at(ns.astype(np.float64)),
+        ns=ns.astype(np.float64), q90=q90, bounds=bounds,
         rate=loglog_slope(ns, q90), predicted=-0.5, delta=delta, n=n, class_size=grid,
+        indep_n=indep_n, class_sizes=m_arr, indep_q=indep_q, indep_bounds=indep_bounds,
+        max_ratio=max_ratio, class_rate=class_rate, rate_min_size=rate_min_size,
     )
+
+
+declare_check(
+    "learning.finite_class_uniform_bound", label="quantile",
+    quantity="largest ratio of the (1 - delta)-quantile of the sup deviation to sqrt(log(2|F|/delta)/(2n)): "
+             "thresholds (Monte Carlo, all n) and independent losses (exact, |F| up to 10^12)",
+    claim="upper bound", relation="<=",
+    measure="max_ratio", predict=1.0, tolerance=0.0,
+    reason="no slack: the quantiles of the independent class are exact binomial computations, and the Monte "
+           "Carlo quantiles of the threshold class lie at about 0.64 of the bound, far from it",
+    hypotheses="0-1 loss with values in [0, 1], finite classes, i.i.d. samples",
+    wrong="0.9 x the bound",
+    wrong_predict=0.9, min_tightness=0.9,
+    demo=finite_class_demo,
+)
+declare_check(
+    "learning.finite_class_uniform_bound", label="rate",
+    quantity="fitted slope of 2n q^2 against log(2|F|/delta), q the exact quantile of the sup deviation over "
+             "|F| classifiers with independent losses (|F| from 10^4 to 10^12)",
+    claim="rate", relation="approx",
+    measure="class_rate", predict=1.0, tolerance=0.1,
+    reason="pre-asymptotic range: for Gaussian tails the slope is 1 - 1/(2 log(2|F|/delta)) + o(1), about "
+           "0.97 here, and the binomial tail is lighter than the Gaussian one far out",
+    hypotheses="0-1 loss with values in [0, 1], finite class, i.i.d. sample of size 1000",
+    wrong="the dependence log(2|F|/delta)/n (Hoeffding's exponent n t^2 for 2 n t^2), slope 2",
+    wrong_predict=2.0,
+    demo=finite_class_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,6 +655,12 @@ class OLSRiskResult(DemoResult):
     max_rel_err : float
         Largest :math:`|\\text{mc}/\\text{predicted} - 1|` over both designs and the
         dimensions with :math:`d \\le n - 8`.
+    max_z, max_z_fixed : float
+        Largest :math:`|\\text{mc} - \\text{predicted}|/\\text{se}` over the dimensions, random
+        and fixed design.
+    wrong_max_z, wrong_max_z_fixed : float
+        The same under the nearest wrong formulas :math:`\\sigma^2 d/(n-d)` (random design) and
+        :math:`\\sigma^2 (d+1)/n` (fixed design).
     n : int
     sigma : float
     """
@@ -482,6 +673,10 @@ class OLSRiskResult(DemoResult):
     predicted_fixed: np.ndarray
     se_fixed: np.ndarray
     max_rel_err: float
+    max_z: float
+    max_z_fixed: float
+    wrong_max_z: float
+    wrong_max_z_fixed: float
     n: int
     sigma: float
 
@@ -582,10 +777,44 @@ def ols_risk_demo(*, n: int = 40, dims=(5, 10, 20, 30), sigma: float = 0.5, n_re
     pred_f = sigma ** 2 * d_arr / n
     keep = d_arr <= n - 8
     rel = np.concatenate([np.abs(mc / pred - 1)[keep], np.abs(mcf / pred_f - 1)[keep]])
+    wrong = sigma ** 2 * d_arr / (n - d_arr)
+    wrong_f = sigma ** 2 * (d_arr + 1) / n
     return OLSRiskResult(
         dims=d_arr, mc_risk=mc, predicted=pred, se=se, mc_risk_fixed=mcf, predicted_fixed=pred_f,
-        se_fixed=sef, max_rel_err=float(rel.max()) if rel.size else float("nan"), n=n, sigma=sigma,
+        se_fixed=sef, max_rel_err=float(rel.max()) if rel.size else float("nan"),
+        max_z=float(np.max(np.abs(mc - pred) / se)), max_z_fixed=float(np.max(np.abs(mcf - pred_f) / sef)),
+        wrong_max_z=float(np.max(np.abs(mc - wrong) / se)),
+        wrong_max_z_fixed=float(np.max(np.abs(mcf - wrong_f) / sef)), n=n, sigma=sigma,
     )
+
+
+declare_check(
+    "learning.ols_excess_risk", label="random",
+    quantity="largest deviation, over d, of the Monte Carlo random-design risk of OLS from sigma^2 d/(n-d-1), "
+             "in standard errors",
+    claim="equality", relation="approx",
+    measure="max_z", predict=0.0, tolerance=3.5,
+    reason="3.5 Monte Carlo standard errors of the mean risk (n_rep draws of design and noise), for the "
+           "largest of four dimensions (false-alarm probability about 0.2%)",
+    hypotheses="rows i.i.d. N(0, Sigma), Sigma_ij = 2^-|i-j| positive definite, Gaussian noise independent of "
+               "X with covariance sigma^2 I, n >= d + 2 (and n - d + 1 > 4, so that the risk has a variance)",
+    wrong="sigma^2 d/(n-d) (n-d instead of n-d-1)",
+    wrong_measure="wrong_max_z",
+    demo=ols_risk_demo,
+)
+declare_check(
+    "learning.ols_excess_risk", label="fixed",
+    quantity="largest deviation, over d, of the Monte Carlo fixed-design risk of OLS from sigma^2 d/n, "
+             "in standard errors",
+    claim="equality", relation="approx",
+    measure="max_z_fixed", predict=0.0, tolerance=3.5,
+    reason="3.5 Monte Carlo standard errors of the mean risk (n_rep noise draws for one design), for the "
+           "largest of four dimensions (false-alarm probability about 0.2%)",
+    hypotheses="deterministic design of rank d <= n, centred noise with covariance sigma^2 I (Gaussian here)",
+    wrong="sigma^2 (d+1)/n (one parameter too many, e.g. an intercept counted)",
+    wrong_measure="wrong_max_z_fixed",
+    demo=ols_risk_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,6 +920,19 @@ class ReluPropertiesResult(DemoResult):
     cpwl_err : float
         Largest deviation of :math:`\\Phi` from the affine function of its activation pattern
         on the segment (the theorem: 0 up to rounding).
+    frozen_pattern_err : float
+        Largest deviation of :math:`\\Phi` on the segment from the single affine map of the
+        pattern at the segment's midpoint (what a globally affine :math:`\\Phi` would give).
+    rescale_bias_err : float
+        As ``rescale_err``, but with the bias :math:`b_\\ell` left unscaled (not a symmetry).
+    sharp_ratio : float
+        :math:`\\|D\\Phi(0)\\|_2 / \\prod_\\ell \\|W_\\ell\\|_2` for the network of the same widths
+        whose layers share their top singular vectors, positive on the hidden layers, with
+        biases that keep every neuron active near 0 (the theorem: the bound is attained, ratio 1).
+    max_ratio_all : float
+        ``max(max_ratio, sharp_ratio)``.
+    n_params_no_bias : int
+        :math:`\\sum_\\ell n_{\\ell-1} n_\\ell` (the count with the biases forgotten).
     widths : tuple of int
     """
 
@@ -705,6 +947,11 @@ class ReluPropertiesResult(DemoResult):
     line_breaks: np.ndarray
     n_pieces: int
     cpwl_err: float
+    frozen_pattern_err: float
+    rescale_bias_err: float
+    sharp_ratio: float
+    max_ratio_all: float
+    n_params_no_bias: int
     widths: tuple
 
     def plot(self, ax=None):
@@ -745,7 +992,13 @@ def relu_properties_demo(*, widths=(3, 64, 64, 1), n_points: int = 10_000, seed:
     (b) Rescaling: :math:`(W_\ell, b_\ell, W_{\ell+1}) \mapsto (cW_\ell, cb_\ell, W_{\ell+1}/c)`
     for :math:`c \in \{10^{-3}, 10^3\}` and every hidden layer :math:`\ell` changes the outputs
     by rounding only. (c) :math:`\|D\Phi(x)\|_2 \le \prod_\ell\|W_\ell\|_2` with the Jacobians
-    from :func:`torch.autograd.grad`. (d) The parameter count equals
+    from :func:`torch.autograd.grad`, for the random network and for a network where the bound
+    is attained: :math:`W_\ell = s_\ell u_\ell u_{\ell-1}^\top + E_\ell` with unit vectors
+    :math:`u_\ell` (entrywise positive on the hidden layers) and :math:`E_\ell` mapping
+    :math:`u_{\ell-1}^\perp` to :math:`u_\ell^\perp` with :math:`\|E_\ell\|_2 = s_\ell/2`, so that
+    :math:`\|W_\ell\|_2 = s_\ell`, and biases making every pre-activation equal to 1 at
+    :math:`x = 0`; there :math:`D\Phi(0) = W_{L+1}\cdots W_1` maps :math:`u_0` to
+    :math:`\prod_\ell s_\ell\, u_{L+1}`. (d) The parameter count equals
     :math:`\sum_\ell (n_{\ell-1}+1) n_\ell`.
 
     Parameters
@@ -839,13 +1092,132 @@ def relu_properties_demo(*, widths=(3, 64, 64, 1), n_points: int = 10_000, seed:
     s_np = s.cpu().numpy()
     breaks = 0.5 * (s_np[1:] + s_np[:-1])[change]
 
+    # (a), wrong answer: one affine map (the pattern of the midpoint) for the whole segment
+    with torch.no_grad():
+        mid = s.numel() // 2
+        frozen = xs @ amat[mid].T + cvec[mid]
+        frozen_pattern_err = float((frozen - net(xs)).abs().max())
+        # (b), wrong answer: the rescaling with the bias left unscaled
+        rescale_bias_err = 0.0
+        for c in (1e-3, 1e3):
+            for ell in range(len(linears) - 1):
+                other = copy.deepcopy(net)
+                lin = [m for m in other if isinstance(m, torch.nn.Linear)]
+                lin[ell].weight.mul_(c)
+                lin[ell + 1].weight.div_(c)
+                rescale_bias_err = max(rescale_bias_err, float((other(x) - out).abs().max()))
+
+    # (c), the instance attaining the bound
+    sharp = _sharp_lipschitz_net(w, gen, device)
+    x0 = torch.zeros(1, w[0], dtype=torch.float64, device=device, requires_grad=True)
+    y0 = sharp(x0)
+    jac0 = torch.stack([torch.autograd.grad(y0[0, j], x0, retain_graph=j < w[-1] - 1)[0][0]
+                        for j in range(w[-1])])
+    sharp_ratio = float(torch.linalg.matrix_norm(jac0.detach(), ord=2)) / spectral_norm_product(sharp)
+
     n_params = count_parameters(net)
+    max_ratio = float(grad_norms.max() / lip_bound)
     return ReluPropertiesResult(
         rescale_err=rescale_err, grad_norms=grad_norms, lip_bound=lip_bound,
-        max_ratio=float(grad_norms.max() / lip_bound), n_params=n_params,
+        max_ratio=max_ratio, n_params=n_params,
         n_params_formula=relu_param_count(w), line_s=s_np, line_values=line_values,
-        line_breaks=breaks, n_pieces=int(change.sum()) + 1, cpwl_err=cpwl_err, widths=w,
+        line_breaks=breaks, n_pieces=int(change.sum()) + 1, cpwl_err=cpwl_err,
+        frozen_pattern_err=frozen_pattern_err, rescale_bias_err=rescale_bias_err,
+        sharp_ratio=sharp_ratio, max_ratio_all=max(max_ratio, sharp_ratio),
+        n_params_no_bias=int(sum(a * b for a, b in zip(w[:-1], w[1:]))), widths=w,
     )
+
+
+def _sharp_lipschitz_net(w: tuple[int, ...], gen: np.random.Generator, device):
+    """A ReLU network of widths ``w`` whose Lipschitz bound prod ||W_l||_2 is attained at x = 0.
+
+    W_l = s_l u_l u_{l-1}^T + E_l with unit vectors u_l (entrywise positive on hidden layers),
+    E_l = (I - u_l u_l^T) G_l (I - u_{l-1} u_{l-1}^T) scaled to spectral norm s_l / 2, so that
+    u_{l-1} is a top right singular vector of W_l with singular value s_l and W_l u_{l-1} = s_l u_l;
+    the biases make every hidden pre-activation equal to 1 at x = 0.
+    """
+    import torch
+
+    from .nets import feedforward
+
+    net = feedforward(w, dtype=torch.float64, seed=0, device=device)
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    us = []
+    for ell, width in enumerate(w):
+        u = gen.standard_normal(width)
+        if 0 < ell < len(w) - 1:
+            u = np.abs(u) + 0.1
+        us.append(u / np.linalg.norm(u))
+    act = np.zeros(w[0])                       # the hidden state at x = 0
+    with torch.no_grad():
+        for ell, layer in enumerate(linears):
+            u_out, u_in = us[ell + 1], us[ell]
+            s_l = float(gen.uniform(0.5, 2.0))
+            g = gen.standard_normal((u_out.size, u_in.size))
+            e = g - np.outer(u_out, u_out @ g)
+            e = e - np.outer(e @ u_in, u_in)
+            norm_e = np.linalg.norm(e, 2) if e.size else 0.0
+            e = e * (0.5 * s_l / norm_e) if norm_e > 1e-12 else np.zeros_like(e)
+            wmat = s_l * np.outer(u_out, u_in) + e
+            if ell < len(linears) - 1:
+                bias = 1.0 - wmat @ act
+                act = np.ones(u_out.size)
+            else:
+                bias = np.zeros(u_out.size)
+            layer.weight.copy_(torch.as_tensor(wmat, dtype=torch.float64))
+            layer.bias.copy_(torch.as_tensor(bias, dtype=torch.float64))
+    return net
+
+
+declare_check(
+    "learning.relu_network_properties", label="lipschitz",
+    quantity="largest ||D Phi(x)||_2 over prod_l ||W_l||_2: a random network at Gaussian inputs and a network "
+             "with aligned top singular vectors at x = 0",
+    claim="upper bound", relation="<=",
+    measure="max_ratio_all", predict=1.0, tolerance=1e-12,
+    reason="float64 rounding of the Jacobians and the spectral norms; the aligned network attains the bound "
+           "(ratio 1), the random one lies at about 0.08 of it",
+    hypotheses="ReLU (1-Lipschitz) activation, Euclidean norms, Jacobians at points of differentiability "
+               "(all neurons active near 0 for the aligned network)",
+    wrong="0.9 x the product of spectral norms",
+    wrong_predict=0.9, min_tightness=0.9,
+    demo=relu_properties_demo,
+)
+declare_check(
+    "learning.relu_network_properties", label="cpwl",
+    quantity="largest deviation of Phi on a segment from the affine map W_{L+1} D_L W_L ... D_1 W_1 x + c_s of "
+             "its activation pattern",
+    claim="identity", relation="approx",
+    measure="cpwl_err", predict=0.0, tolerance=1e-10,
+    reason="float64 rounding of two evaluations of the same affine map (outputs of order 10)",
+    hypotheses="ReLU activation; the pattern is read off at each of 4001 points of the segment",
+    wrong="Phi affine on the whole segment (the midpoint's pattern everywhere)",
+    wrong_measure="frozen_pattern_err",
+    demo=relu_properties_demo,
+)
+declare_check(
+    "learning.relu_network_properties", label="rescaling",
+    quantity="largest change of the outputs under (W_l, b_l, W_{l+1}) -> (c W_l, c b_l, W_{l+1}/c), "
+             "c in {1e-3, 1e3}, every hidden layer",
+    claim="identity", relation="approx",
+    measure="rescale_err", predict=0.0, tolerance=1e-10,
+    reason="float64 rounding after scaling by 1e3 and back",
+    hypotheses="ReLU activation (positively homogeneous), c > 0",
+    wrong="the rescaling with the bias b_l left unscaled",
+    wrong_measure="rescale_bias_err",
+    demo=relu_properties_demo,
+)
+declare_check(
+    "learning.relu_network_properties", label="count",
+    quantity="number of parameters of the torch module against sum_l (n_{l-1} + 1) n_l",
+    claim="identity", relation="approx",
+    measure="n_params", predict="n_params_formula", tolerance=0.0,
+    reason="integers: exact",
+    hypotheses="fully connected layers with biases",
+    wrong="sum_l n_{l-1} n_l (the biases forgotten)",
+    wrong_predict="n_params_no_bias",
+    demo=relu_properties_demo,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,8 +1280,9 @@ class ErrorDecompositionResult(DemoResult):
     erm_excess : ndarray
         :math:`R(\\hat f_n) - R^*`.
     bound : ndarray
-        The realised bound :math:`(R(f_F)-R^*) + \\varepsilon_{\\rm opt} + |R(\\tilde f)-\\widehat R_n(\\tilde f)|
-        + |\\widehat R_n(f_F) - R(f_F)|`.
+        The bound with absolute deviations :math:`(R(f_F)-R^*) + \\varepsilon_{\\rm opt} + |R(\\tilde f)-\\widehat R_n(\\tilde f)|
+        + |\\widehat R_n(f_F) - R(f_F)|` (weaker than the realised bound; the figure draws
+        ``approx + realised_rhs``).
     slack : ndarray
         ``bound - total_excess`` (the theorem: >= 0).
     min_slack : float
@@ -917,6 +1290,24 @@ class ErrorDecompositionResult(DemoResult):
         :math:`\\|f^*\\|^2 - \\sum_{j \\le k} c_j^2` with the Legendre coefficients :math:`c_j`.
     parseval_err : float
         :math:`\\max_k |` ``approx - approx_parseval`` :math:`|`.
+    realised_lhs : ndarray
+        :math:`R(\\tilde f) - R(f_F)`.
+    realised_rhs : ndarray
+        :math:`\\varepsilon_{\\rm opt} + [R(\\tilde f) - \\widehat R_n(\\tilde f)] + [\\widehat R_n(f_F) - R(f_F)]`
+        (signed brackets, as in the theorem); ``realised_rhs - realised_lhs`` is
+        :math:`\\widehat R_n(f_F) - \\widehat R_n(\\hat f_n) \\ge 0`.
+    train_gap : ndarray
+        :math:`\\widehat R_n(f_F) - \\widehat R_n(\\hat f_n)`, computed directly (the theorem's
+        slack ``realised_rhs - realised_lhs``).
+    realised_ratio : float
+        :math:`\\max_k` ``realised_lhs / realised_rhs`` (the theorem: at most 1).
+    ratio_without_opt : float
+        :math:`\\max_k` ``realised_lhs / (realised_rhs - optimization)``: the same ratio for the
+        bound with :math:`\\varepsilon_{\\rm opt}` left out (``inf`` where that bound is violated
+        with a non-positive right-hand side).
+    approx_deg1 : float
+        Approximation error of the affine functions, by quadrature (exact value
+        :math:`1/2 - 3/\\pi^2`).
     n, gd_steps : int
     sigma : float
     """
@@ -932,6 +1323,12 @@ class ErrorDecompositionResult(DemoResult):
     min_slack: float
     approx_parseval: np.ndarray
     parseval_err: float
+    realised_lhs: np.ndarray
+    realised_rhs: np.ndarray
+    train_gap: np.ndarray
+    realised_ratio: float
+    ratio_without_opt: float
+    approx_deg1: float
     n: int
     gd_steps: int
     sigma: float
@@ -947,7 +1344,7 @@ class ErrorDecompositionResult(DemoResult):
         ax.semilogy(k, np.maximum(self.optimization, floor), "^-", color=COLORS[3],
                     label=r"optimisation $\varepsilon_{\rm opt}$")
         ax.semilogy(k, self.total_excess, "k-", linewidth=2.2, label=r"total $R(\tilde f)-R^*$")
-        ax.semilogy(k, self.bound, "--", color=COLORS[1], label="realised bound")
+        ax.semilogy(k, self.approx + self.realised_rhs, "--", color=COLORS[1], label="realised bound")
         ax.set_xlabel("polynomial degree $k$")
         ax.set_ylabel("excess risk")
         ax.set_title(f"$n={self.n}$, {self.gd_steps} gradient steps")
@@ -1026,7 +1423,7 @@ def error_decomposition_demo(*, degrees=range(1, 13), n: int = 50, gd_steps: int
         return float(np.mean((phi @ c - y) ** 2))
 
     out = {key: np.empty(len(degs)) for key in
-           ("approx", "estimation", "optimization", "total", "erm", "bound", "parseval")}
+           ("approx", "estimation", "optimization", "total", "erm", "bound", "parseval", "lhs", "rhs", "gap")}
     for j, k in enumerate(degs):
         phi_q = legendre_features(xq, k)
         phi = legendre_features(x, k)
@@ -1045,11 +1442,52 @@ def error_decomposition_demo(*, degrees=range(1, 13), n: int = 50, gd_steps: int
         out["erm"][j] = r_erm - sigma ** 2
         out["bound"][j] = (r_proj - sigma ** 2) + (e_gd - e_erm) + abs(r_gd - e_gd) + abs(e_proj - r_proj)
         out["parseval"][j] = 0.5 - float(c_proj @ c_proj)
+        out["lhs"][j] = r_gd - r_proj
+        out["rhs"][j] = (e_gd - e_erm) + (r_gd - e_gd) + (e_proj - r_proj)
+        out["gap"][j] = e_proj - e_erm
     slack = out["bound"] - out["total"]
+    lhs, rhs = out["lhs"], out["rhs"]
+    ratio = np.where(rhs > 0, lhs / np.where(rhs > 0, rhs, 1.0), np.where(lhs > rhs, np.inf, 0.0))
+    rhs_wrong = rhs - out["optimization"]
+    ratio_wrong = np.where(rhs_wrong > 0, lhs / np.where(rhs_wrong > 0, rhs_wrong, 1.0),
+                           np.where(lhs > rhs_wrong, np.inf, 0.0))
+    phi1_q = legendre_features(xq, 1)
+    approx_deg1 = pop_risk(phi1_q, phi1_q.T @ (wq * fstar_q)) - sigma ** 2
     return ErrorDecompositionResult(
         degrees=np.array(degs, dtype=np.float64), approx=out["approx"], estimation=out["estimation"],
         optimization=out["optimization"], total_excess=out["total"], erm_excess=out["erm"],
         bound=out["bound"], slack=slack, min_slack=float(slack.min()), approx_parseval=out["parseval"],
-        parseval_err=float(np.max(np.abs(out["approx"] - out["parseval"]))), n=n, gd_steps=gd_steps,
+        parseval_err=float(np.max(np.abs(out["approx"] - out["parseval"]))),
+        realised_lhs=lhs, realised_rhs=rhs, train_gap=out["gap"], realised_ratio=float(ratio.max()),
+        ratio_without_opt=float(ratio_wrong.max()), approx_deg1=float(approx_deg1), n=n, gd_steps=gd_steps,
         sigma=sigma,
     )
+
+
+declare_check(
+    "learning.error_decomposition", label="realised",
+    quantity="largest ratio, over the degrees, of R(f~) - R(f_F) to eps_opt + [R(f~) - R_n(f~)] + "
+             "[R_n(f_F) - R(f_F)] (realised bound, signed brackets)",
+    claim="upper bound", relation="<=",
+    measure="realised_ratio", predict=1.0, tolerance=1e-9,
+    reason="exact quadrature risks and float64 least squares; the slack is exactly R_n(f_F) - R_n(f^_n) >= 0, "
+           "the training advantage of the ERM over f_F, so the bound is nearly attained only where the "
+           "optimisation error dominates (a consistency check of the ERM, not a sharp bound)",
+    hypotheses="any class and any f~ in it: polynomials of degree k, f~ = gradient descent output, f_F the L2 "
+               "projection (a minimiser of R over F_k), f^_n the least-squares ERM",
+    wrong="the bound with eps_opt left out (the ERM's bound applied to the trained f~)",
+    wrong_measure="ratio_without_opt",
+    demo=error_decomposition_demo,
+)
+declare_check(
+    "learning.error_decomposition", label="approximation",
+    quantity="approximation error R(f_F) - R^* of the affine functions for f* = sin(2 pi x), by quadrature",
+    claim="identity", relation="approx",
+    measure="approx_deg1", predict=0.5 - 3 / np.pi ** 2, tolerance=1e-12,
+    reason="80-point Gauss-Legendre quadrature of a smooth integrand: float64 rounding",
+    hypotheses="squared loss, X ~ U[0,1], R(f) - R^* = ||f - f*||^2 (Bayes predictor theorem (a)), F_1 closed "
+               "so that f_F exists",
+    wrong="1/2 - 1/pi^2 (the Legendre normalisation sqrt(3) of the degree-one coefficient dropped)",
+    wrong_predict=0.5 - 1 / np.pi ** 2,
+    demo=error_decomposition_demo,
+)
