@@ -15,13 +15,27 @@ from dlmath.utils import rng
 @pytest.mark.theorem("inverse.variational_regularization")
 def test_variational_rates_below_bounds():
     res = inv.variational_rates_demo(deltas=(1e-1, 1e-2, 1e-3))
-    verify("inverse.variational_regularization", res)
+    verify("inverse.variational_regularization", res, label="tikhonov")
+    verify("inverse.variational_regularization", res, label="l1")
     assert res.certificate_max < 1.0
-    assert res.max_ratio <= 1.0
+    assert res.max_ratio <= 1.0 + 1e-12
+    # the typical instances stay strictly below the bound
+    assert np.max(res.tikh_err / res.tikh_bound) < 1.0
+    assert np.max(res.l1_bregman / res.l1_bound) < 1.0
+    # the extremal instance attains the bound for every delta, not only for one
+    assert np.all(np.abs(res.tikh_extremal_ratio - 1.0) <= 1e-9)
+    assert np.all(np.abs(res.l1_extremal_ratio - 1.0) <= 1e-9)
     # the Tikhonov bound is not vacuous: errors are within a factor 10 of it
     assert np.min(res.tikh_err / res.tikh_bound) >= 0.1
     # and the error does go to zero with delta
     assert res.tikh_err[-1] < 0.5 * res.tikh_err[0]
+
+
+def test_tikhonov_error_bound_values():
+    # delta/(2 sqrt(alpha)) + sqrt(alpha) ||w|| / 2 at alpha = 1/4: delta + ||w||/4
+    assert inv.tikhonov_error_bound(0.3, 0.25, 2.0) == pytest.approx(0.3 + 0.5, rel=1e-14)
+    with pytest.raises(ValueError, match="alpha"):
+        inv.tikhonov_error_bound(0.1, 0.0, 1.0)
 
 
 def test_tikhonov_spectral_formula():
@@ -37,6 +51,8 @@ def test_ista_fista_bounds():
     res = inv.ista_fista_demo()
     verify("inverse.ista_fista_rates", res, label="ista")
     verify("inverse.ista_fista_rates", res, label="fista")
+    verify("inverse.ista_fista_rates", res, label="ista_rate")
+    verify("inverse.ista_fista_rates", res, label="fista_rate")
     assert res.max_ratio_ista <= 1.0
     assert res.max_ratio_fista <= 1.0
     # the bounds are not vacuous: an over-estimated constant (by a factor 20) would fail here
@@ -68,6 +84,21 @@ def test_ista_fista_agree_at_convergence():
 
 
 @pytest.mark.theorem("inverse.lista_linear_convergence")
+def test_lista_theorem_inside_hypotheses():
+    res = inv.lista_theorem_demo(K=15, n_signals=50)
+    verify("inverse.lista_linear_convergence", res, label="coherence")
+    assert res.support_ok
+    assert res.q < 1.0 and (2 * 2 - 1) * res.mu_w >= 1.0  # s = 1 is the largest admissible sparsity
+    # attained at every layer, not only at the first
+    assert res.min_layer_ratio >= 1.0 - 1e-9
+
+
+def test_lista_theorem_rejects_incoherent_matrix():
+    with pytest.raises(ValueError, match="coherence"):
+        inv.lista_theorem_demo(m=4, n=64)
+
+
+@pytest.mark.theorem("inverse.lista_linear_convergence")
 def test_lista_linear_rate():
     res = inv.lista_demo()
     verify("inverse.lista_linear_convergence", res)
@@ -94,12 +125,24 @@ def test_train_lista_cp_small():
 @pytest.mark.theorem("inverse.pnp_fbs_contraction")
 def test_pnp_contraction():
     res = inv.pnp_demo()
-    verify("inverse.pnp_fbs_contraction", res)
+    verify("inverse.pnp_fbs_contraction", res, label="bound")
+    verify("inverse.pnp_fbs_contraction", res, label="step_range")
+    # the extremal denoiser attains the bound, and a step beyond the range is not a contraction
+    assert np.allclose(res.lip_extremal, res.bound, rtol=1e-9)
+    assert np.all(res.lip_outside > 1.0 + 1e-3)
     independent = (1 + res.eps) * (res.L - res.mu) / (res.L + res.mu)
     assert np.allclose(res.bound, independent, rtol=1e-12)
     assert np.all(res.emp_lip <= res.bound)
     assert np.all(res.rate <= res.bound + 0.01)
     assert np.all(res.residuals[:, -1] <= 1e-12)
+
+
+def test_pnp_step_range_values():
+    lo, hi = inv.pnp_step_range(1.0, 3.0, 0.5)
+    assert lo == pytest.approx(1 / 3, rel=1e-14) and hi == pytest.approx(5 / 9, rel=1e-14)
+    with pytest.raises(ValueError, match="eps"):
+        inv.pnp_step_range(1.0, 3.0, 1.0)  # 2 mu/(L - mu) = 1: empty range
+    assert inv.pnp_lipschitz_bound(0.5, 1.0, 3.0, 0.5) == pytest.approx(0.75, rel=1e-14)
 
 
 def test_residual_denoiser_lipschitz():

@@ -18,7 +18,8 @@ def test_poisson_stability_bound_and_sharpness():
     # the bound holds for every trial function ...
     assert res.max_ratio <= 1.0
     assert res.max_ratio_h1 <= 1.0
-    # ... and the constant 1/pi^2 is attained (a wrong constant, e.g. 1/pi, would fail here)
+    # ... and the constant 1/pi^2 is attained: the eigenfunction case goes through the same residual,
+    # norm and bound functions as the networks, so a wrong constant in any of them moves this ratio
     assert abs(res.sharp_ratio - res.predicted) <= 1e-6
     # more features, smaller error (m = 5 -> 20)
     assert res.l2_err[-1] < 1e-3 * res.l2_err[0]
@@ -42,6 +43,7 @@ def test_boundary_term_of_bound():
 @pytest.mark.theorem("pde.pinn_generalization")
 def test_pinn_generalization_rates():
     res = pde.pinn_generalization_demo(Ns=(10, 20, 40, 80, 160), m=20)
+    verify("pde.pinn_generalization", res, label="conclusion")
     verify("pde.pinn_generalization", res, label="midpoint")
     verify("pde.pinn_generalization", res, label="monte_carlo")
     # stability: E_G <= pi^-2 ||r|| for every trained network
@@ -52,6 +54,25 @@ def test_pinn_generalization_rates():
     # the decomposition ||r||^2 <= E_T^2 + |quadrature error| is what makes E_T informative:
     # an over-parametrised fit has E_T ~ 0 but a large true residual
     assert res.overfit_train < 1e-6 < 1e-2 < res.overfit_true
+
+
+def test_midpoint_constant_of_exact_solution_plus_mode():
+    # v = u + eps x(1-x): r = 2 eps is constant, so (r^2)'' = 0; the constant must vanish up to rounding,
+    # while the midpoint rule is exact for it
+    eps = 0.1
+
+    def v(x, deriv=0):
+        x = np.asarray(x, dtype=np.float64)
+        base = {0: pde.poisson_exact(x) + eps * x * (1 - x), 2: -pde.poisson_rhs(x) - 2 * eps}
+        if deriv in base:
+            return base[deriv]
+        k = deriv
+        # derivatives of sin(pi x) + sin(3 pi x)/2 of order 3 and 4
+        if k == 3:
+            return -(math.pi**3) * np.cos(math.pi * x) - 13.5 * math.pi**3 * np.cos(3 * math.pi * x)
+        return math.pi**4 * np.sin(math.pi * x) + 40.5 * math.pi**4 * np.sin(3 * math.pi * x)
+
+    assert pde._midpoint_constant(v) <= 1e-6
 
 
 def test_rf_pinn_exact_second_derivative():
