@@ -15,9 +15,14 @@ from dlmath.results import verify
 def test_resnet_ode_limit_rate():
     res = A.resnet_ode_demo(depths=2 ** np.arange(4, 11))
     verify("architectures.resnet_ode_limit", res)
+    verify("architectures.resnet_ode_limit", res, label="bound")
+    verify("architectures.resnet_ode_limit", res, label="attained")
     assert -1.1 <= res.rate_generic <= -0.9
     assert abs(res.scaled_err_ratio - 1.0) <= 0.02
     assert np.all(res.err <= res.bound)
+    # the attained instance: error/bound tends to KT/(e^{KT} - 1) as h -> 0
+    kt = res.attained_KT
+    assert abs(res.attained_ratio - kt / math.expm1(kt)) <= 0.01
 
 
 def test_resnet_euler_exact_for_linear_field():
@@ -197,6 +202,11 @@ def test_scattering_1d_matches_direct_path_loop():
 def test_scattering_stability():
     res = A.scattering_stability_demo()
     verify("architectures.scattering_stability", res)
+    verify("architectures.scattering_stability", res, label="attained")
+    # the chain of part (a): Plancherel form <= Young (L1) form, and the L1 form is not sharp here
+    assert np.all(res.transl_err <= res.transl_mult_bound * (1 + 1e-9))
+    assert np.all(res.transl_mult_bound <= res.transl_bound * (1 + 1e-9))
+    assert res.attained_l1_ratio < res.attained_ratio
     assert 0.9 <= res.deform_rate and np.all(res.deform_rates <= 1.1)
     assert res.max_err_over_eps <= 1.5
     assert res.fourier_ratio >= 3
@@ -251,6 +261,9 @@ def test_invariance_benefit():
     res = A.invariance_benefit_demo(n_rep=3000)
     assert list(res.d_G) == [1, 6]
     verify("architectures.invariance_by_averaging", res)
+    verify("architectures.invariance_by_averaging", res, label="invariant")
+    # the realised errors have the same expectation as the conditional risks (looser: noise)
+    assert np.all(np.abs(res.realised_inv / res.predicted_inv - 1) <= 0.1)
     assert res.projection_identity_err <= 1e-12
 
 

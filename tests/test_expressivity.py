@@ -9,6 +9,7 @@ import torch
 
 from dlmath import expressivity as E
 from dlmath.nets import count_parameters
+from dlmath.results import verify
 
 
 # --------------------------------------------------------------------------------------------
@@ -19,9 +20,10 @@ from dlmath.nets import count_parameters
 @pytest.mark.theorem("expressivity.uat_ck")
 def test_uat_ck_rate_and_constant():
     res = E.uat_1d_rate_demo(widths=2 ** np.arange(3, 9))
-    assert res.rate <= -1.9
-    # the bound ||f''||/(8 n^2) holds for every n and is attained asymptotically for sin(2 pi x)
-    assert res.max_ratio <= 1.0 + 1e-9
+    c = verify("expressivity.uat_ck", res, label="interpolant")
+    assert c.tightness >= 0.99                     # attained in the limit, already at n = 256
+    verify("expressivity.uat_ck", res, label="rate")
+    # the constant is pi^2/2 for sin(2 pi x), independently of the bound's formula
     big = res.widths >= 64
     assert np.all(np.abs(res.sup_err[big] * res.widths[big] ** 2 / (math.pi ** 2 / 2) - 1) <= 0.02)
 
@@ -29,17 +31,20 @@ def test_uat_ck_rate_and_constant():
 @pytest.mark.theorem("expressivity.uat_ck")
 def test_polynomial_activation_is_not_universal():
     res = E.polynomial_activation_demo(degree=2, widths=(2, 8, 32))
+    verify("expressivity.uat_ck", res, label="polynomial")
     assert np.all(res.poly_rank <= 3)
-    assert np.all(res.poly_err >= res.predicted * (1 - 1e-9))
+    assert np.all(res.poly_err >= res.poly_minimax * (1 - 1e-9))   # least squares is no better than minimax
     assert res.relu_err[-1] < 0.5 * res.predicted
+    res3 = E.polynomial_activation_demo(degree=3, widths=(4, 16))
+    verify("expressivity.uat_ck", res3, label="polynomial")
+    assert np.allclose(res3.poly_minimax, 1 / 8, rtol=1e-7)
 
 
 @pytest.mark.theorem("expressivity.uat_lp")
 def test_heaviside_lp_closed_form():
     res = E.heaviside_lp_demo(hs=(1e-1, 1e-2, 1e-3), ps=(1, 2, 4))
-    assert res.max_rel_err <= 1e-3
-    assert np.all(res.sup_err >= 0.5)
-    assert np.allclose(res.sup_err, 1.0)
+    verify("expressivity.uat_lp", res, label="lp")
+    verify("expressivity.uat_lp", res, label="sup")
     # slopes 1/p in h
     for j, p in enumerate(res.ps):
         slope = np.polyfit(np.log(res.hs), np.log(res.lp_err[:, j]), 1)[0]
@@ -49,12 +54,13 @@ def test_heaviside_lp_closed_form():
 @pytest.mark.theorem("expressivity.uat_sobolev")
 def test_sobolev_rates_and_sharp_constants():
     res = E.sobolev_rate_demo(widths=2 ** np.arange(3, 8))
+    for label in ("h1", "l2", "h1_bound", "l2_bound"):
+        verify("expressivity.uat_sobolev", res, label=label)
     assert -1.1 <= res.rate_h1 <= -0.9
     assert -2.1 <= res.rate_l2 <= -1.9
-    assert abs(res.const_h1 / res.predicted_const_h1 - 1) <= 0.01
-    assert abs(res.const_l2 / res.predicted_const_l2 - 1) <= 0.01
     assert abs(res.predicted_const_h1 - (2 * math.pi) ** 2 / math.sqrt(24)) < 1e-12
-    # the non-asymptotic bounds ||f''||/(pi n) and ||f''||/(pi^2 n^2)
+    assert abs(res.predicted_const_l2 - (2 * math.pi) ** 2 / math.sqrt(240)) < 1e-12
+    # the non-asymptotic bounds ||f''||/(pi n) and ||f''||/(pi^2 n^2), written out independently
     f2 = (2 * math.pi) ** 2 / math.sqrt(2)
     n = res.widths.astype(float)
     assert np.all(res.h1_err <= f2 / (math.pi * n))
@@ -63,40 +69,51 @@ def test_sobolev_rates_and_sharp_constants():
 
 @pytest.mark.theorem("expressivity.barron_maurey")
 def test_maurey_exact_constant_every_dimension():
-    res = E.maurey_demo(dims=(1, 10, 100), widths=(16, 64, 256), n_seeds=40)
+    res = E.maurey_demo(dims=(1, 100), widths=(16, 64, 256, 1024), n_seeds=100, n_test=1000)
     assert res.predicted == pytest.approx(0.5 - 1 / (2 * math.pi), abs=1e-15)
-    scaled = res.widths * res.mse / res.predicted
-    z = (res.mse - res.predicted / res.widths) / res.mse_se
-    assert np.all(np.abs(z) <= 3.5)                     # each (d, n) within 3.5 standard errors
-    assert np.all((scaled.mean(axis=1) >= 0.8) & (scaled.mean(axis=1) <= 1.25))
-    assert np.all((scaled[1:] >= 0.8) & (scaled[1:] <= 1.25))  # d >= 10: 2000 test points average well
-    assert np.all((res.rates >= -0.6) & (res.rates <= -0.4))
+    verify("expressivity.barron_maurey", res, label="constant")
+    verify("expressivity.barron_maurey", res, label="rate")
+    # the pointwise error depends on x: the target is not constant on the support of mu
+    assert res.ratio_se[-1] < 0.025
+
+
+def test_maurey_scales_are_normalised():
+    for d in (1, 7, 100):
+        lam = E._maurey_scales(d)
+        assert lam.shape == (d,) and abs(lam.sum() - 3) < 1e-12 and np.all(np.diff(lam) < 0 if d > 1 else True)
 
 
 @pytest.mark.theorem("expressivity.telgarsky_sawtooth")
 def test_telgarsky_pieces_and_l1_bound():
     res = E.telgarsky_demo(ks=range(1, 9))
-    assert np.array_equal(res.pieces, 2 ** res.ks)
-    assert np.all(res.random_max_pieces <= res.piece_bounds)
+    for label in ("pieces", "bound", "l1"):
+        verify("expressivity.telgarsky_sawtooth", res, label=label)
     assert np.all(res.l1_errors >= res.l1_lower_bounds)
-    assert np.all(res.l1_lower_bounds > 0)
+    # the prefix construction has the closed-form error (1 - (N - 3/2) 2^-k) / 4
+    pred = (1 - (res.l1_Ns - 1.5) / 2.0 ** res.l1_ks) / 4
+    assert np.allclose(res.l1_prefix_errors, pred, rtol=1e-12)
 
 
 @pytest.mark.theorem("expressivity.yarotsky_square")
 def test_yarotsky_square_exact_and_product_bound():
     res = E.yarotsky_demo(ms=range(1, 11), n_pairs=50_000)
-    assert res.max_rel_dev < 1e-12
-    assert np.all(res.prod_err <= res.prod_bound * (1 + 1e-12))
-    # the bound is attained at x = y = M 2^{-m}
-    assert np.all(res.prod_err >= res.prod_bound * (1 - 1e-12))
+    verify("expressivity.yarotsky_square", res, label="square")
+    verify("expressivity.yarotsky_square", res, label="product")
 
 
 @pytest.mark.theorem("expressivity.curse_of_dimensionality")
 def test_curse_rates():
     res = E.curse_demo(dims=(1, 2, 3))
-    assert np.all((res.rates_vs_m >= -2.2) & (res.rates_vs_m <= -1.8))
-    assert np.all(np.abs(res.rates_vs_N * res.dims / 2 + 1) <= 0.12)
+    verify("expressivity.curse_of_dimensionality", res, label="rate")
+    assert np.all((res.rates_vs_m >= -2.1) & (res.rates_vs_m <= -1.9))
     assert np.allclose(res.predicted, -2 / res.dims)
+
+
+@pytest.mark.theorem("expressivity.simplex_interpolation")
+def test_simplex_interpolation_sharp_bound():
+    res = E.curse_demo(dims=(1, 2, 3))
+    verify("expressivity.simplex_interpolation", res)
+    assert np.all(res.quad_ratio >= 1 - 1e-9)     # attained at the cube centres for every (d, m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,10 +338,10 @@ def test_results_are_frozen_and_plot():
     results = [
         res,
         E.polynomial_activation_demo(widths=(2, 4)),
-        E.uat_1d_rate_demo(widths=(8, 16)),
+        E.uat_1d_rate_demo(widths=(8, 32, 64)),
         E.heaviside_lp_demo(hs=(0.1, 0.01), ps=(1, 2)),
         E.sobolev_rate_demo(widths=(8, 16)),
-        E.maurey_demo(dims=(1, 2), widths=(4, 8), n_seeds=2),
+        E.maurey_demo(dims=(1, 2), widths=(4, 8), n_seeds=10, n_test=20),
         E.telgarsky_demo(ks=(1, 2)),
         E.yarotsky_demo(ms=(1, 2), n_pairs=100),
     ]
@@ -349,3 +366,26 @@ def test_depth_training_demo_runs_small():
     res.plot()
     plt.gcf().savefig(io.BytesIO(), format="png")
     plt.close("all")
+
+
+def test_depth_training_figure_shows_its_data():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = E.depth_separation_training_demo(k=3, deep_width=2, steps=20, n_restarts=1)
+    axs = res.plot()
+    lo, hi = axs[0].get_ylim()
+    for line in axs[0].get_lines():
+        y = np.asarray(line.get_ydata(), dtype=float)
+        assert y.size and np.all((y >= lo) & (y <= hi)), line.get_label()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("m", [1, 2, 5])
+def test_nonzero_weight_counts(m):
+    # dense counts 12m - 2 and 90m + 1; non-zero weights 8m - 1 and 24m + 14
+    assert E.yarotsky_square_network(m).n_nonzero == 8 * m - 1
+    assert E.yarotsky_product_network(m, 3.0).n_nonzero == 24 * m + 14
+    assert E.sawtooth_network(m).n_nonzero <= E.sawtooth_network(m).n_params
