@@ -678,8 +678,8 @@ def unrolled_ista_cp(Y: Any, A: Any, gammas: Any, thetas: Any, *, W: Any = None)
     gammas, thetas : array_like, shape (K,)
         Step sizes (> 0) and thresholds (>= 0) of the ``K`` layers.
     W : array_like, shape (m, n), optional
-        The weight matrix of the theorem: the layers use :math:`\\gamma_k W^\\top` in place of
-        :math:`\\gamma_k A^\\top` (default ``W = A``).
+        The weight matrix of the theorem: the layers use :math:`\gamma_k W^\top` in place of
+        :math:`\gamma_k A^\top` (default ``W = A``).
 
     Returns
     -------
