@@ -888,12 +888,12 @@ def lista_theorem_demo(*, m: int = 64, n: int = 128, K: int = 25, n_signals: int
                        seed: int = 0) -> LISTATheoremResult:
     r"""Unrolled ISTA with the theorem's weights and thresholds, inside its coherence condition.
 
-    :math:`A\\in\\R^{m\\times n}` Gaussian :math:`/\\sqrt m`, :math:`W_i = A_i/\\|A_i\\|^2` (so
-    :math:`W_i^\\top A_i = 1`), :math:`\\mu = \\mu(W)`, :math:`s = 1` (the largest sparsity with
-    :math:`q = (2s-1)\\mu < 1` for this coherence, checked), thresholds :math:`\\theta_k = \\mu sBq^k`.
-    The signals are 1-sparse with non-zero :math:`\\pm B\\,U[1/2, 1]` (the first with modulus exactly
+    :math:`A\in\R^{m\times n}` Gaussian :math:`/\sqrt m`, :math:`W_i = A_i/\|A_i\|^2` (so
+    :math:`W_i^\top A_i = 1`), :math:`\mu = \mu(W)`, :math:`s = 1` (the largest sparsity with
+    :math:`q = (2s-1)\mu < 1` for this coherence, checked), thresholds :math:`\theta_k = \mu sBq^k`.
+    The signals are 1-sparse with non-zero :math:`\pm B\\,U[1/2, 1]` (the first with modulus exactly
     :math:`B`), noiseless. For :math:`s = 1`, :math:`z_i = x^*_i` on the support, so
-    :math:`\\|x^{k+1} - x^*\\|_1 = \\theta_k = sBq^{k+1}` whenever :math:`|x^*_i| > \\theta_k`: the bound is attained
+    :math:`\|x^{k+1} - x^*\|_1 = \theta_k = sBq^{k+1}` whenever :math:`|x^*_i| > \theta_k`: the bound is attained
     at every layer.
 
     Parameters
@@ -905,7 +905,7 @@ def lista_theorem_demo(*, m: int = 64, n: int = 128, K: int = 25, n_signals: int
     n_signals : int, default 200
         Number of test signals, >= 1.
     B : float, default 1
-        Bound :math:`\\|x^*\\|_\\infty \\le B`, > 0.
+        Bound :math:`\|x^*\|_\infty \le B`, > 0.
     seed : int, default 0
 
     Returns
@@ -915,7 +915,7 @@ def lista_theorem_demo(*, m: int = 64, n: int = 128, K: int = 25, n_signals: int
     Raises
     ------
     ValueError
-        If :math:`\\mu(W) \\ge 1` (no sparsity satisfies the hypothesis), or for a bad argument.
+        If :math:`\mu(W) \ge 1` (no sparsity satisfies the hypothesis), or for a bad argument.
 
     References
     ----------
