@@ -891,7 +891,7 @@ def lista_theorem_demo(*, m: int = 64, n: int = 128, K: int = 25, n_signals: int
     :math:`A\in\R^{m\times n}` Gaussian :math:`/\sqrt m`, :math:`W_i = A_i/\|A_i\|^2` (so
     :math:`W_i^\top A_i = 1`), :math:`\mu = \mu(W)`, :math:`s = 1` (the largest sparsity with
     :math:`q = (2s-1)\mu < 1` for this coherence, checked), thresholds :math:`\theta_k = \mu sBq^k`.
-    The signals are 1-sparse with non-zero :math:`\pm B\\,U[1/2, 1]` (the first with modulus exactly
+    The signals are 1-sparse with non-zero :math:`\pm B\,U[1/2, 1]` (the first with modulus exactly
     :math:`B`), noiseless. For :math:`s = 1`, :math:`z_i = x^*_i` on the support, so
     :math:`\|x^{k+1} - x^*\|_1 = \theta_k = sBq^{k+1}` whenever :math:`|x^*_i| > \theta_k`: the bound is attained
     at every layer.
