@@ -12,12 +12,19 @@ MATHJAX_DIR := _mathjax/_static/mathjax
 # The venv is rebuilt when the install inputs change.
 STAMP := $(VENV)/.installed
 INSTALL_INPUTS := pyproject.toml requirements/lock.txt requirements/torch-cpu.txt
-BUILD_FLAGS := -W -n --keep-going
+# The flags of every jupyter-book build, typed once in tools/book_config.py (read with the
+# system Python: the venv may not exist yet).
+BUILD_FLAGS := $(shell $(PYTHON) tools/book_config.py flags)
+ifeq ($(strip $(BUILD_FLAGS)),)
+$(error could not read the build flags: $(PYTHON) tools/book_config.py flags)
+endif
+# What `make lint` checks (ruff, configured in pyproject.toml)
+LINT_PATHS := code tests tools book/_ext benchmarks
 # Two cores: let torch and BLAS use them, but do not let several processes oversubscribe.
 export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book pdf test test-fast chapter bench bench-build clean clean-venv
+.PHONY: help setup lint book pdf test test-fast chapter bench bench-build clean clean-venv
 
 help:
 	@echo "make book       set up .venv if needed and build the HTML book (every cell executed)"
@@ -25,6 +32,7 @@ help:
 	@echo "make pdf        build the whole book as one PDF (needs the TeX packages listed in README)"
 	@echo "make chapter PAGE=book/part1/ch01_risk_and_erm.md   build one chapter quickly"
 	@echo "make test-fast  the tests without the book builds"
+	@echo "make lint       ruff check and ruff format --check (configured in pyproject.toml)"
 	@echo "make bench      benchmarks of dlmath against peer libraries (benchmarks/README.md)"
 	@echo "make bench-build  time a cold build, a no-change rebuild and a one-chapter rebuild"
 	@echo "make clean      remove build outputs"
@@ -72,6 +80,11 @@ chapter: setup
 	@[ -n "$(PAGE)" ] || { echo "usage: make chapter PAGE=book/part1/ch01_risk_and_erm.md"; exit 2; }
 	$(PY) tools/build_pages.py $(PAGE)
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+
+# The tests and the doctests of code/dlmath (testpaths and --doctest-modules in pyproject.toml)
 test: setup
 	$(PY) -m pytest
 

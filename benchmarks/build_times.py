@@ -4,7 +4,8 @@ Usage: .venv/bin/python benchmarks/build_times.py [--jobs N] [--skip-serial] [--
 
 Each build goes to a fresh folder under a temporary directory (the working ``_build`` is not
 touched) and runs exactly what ``make book`` runs: ``tools/execute_chapters.py`` (chapters in
-parallel into the execution cache) and ``jupyter-book build . -W -n --keep-going``.
+parallel into the execution cache) and ``jupyter-book build .`` with the book's flags
+(``tools/book_config.py``).
 
 1. serial execution of every chapter (``--jobs 1``, one kernel with all cores), for the speed-up;
 2. cold build with ``--jobs N`` (every cell executed);
@@ -13,6 +14,7 @@ parallel into the execution cache) and ``jupyter-book build . -W -n --keep-going
 
 Results are appended to ``benchmarks/build_times.md`` (one table per run, with the machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +28,11 @@ import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+
+from book_config import ROOT, build_command  # noqa: E402  (tools/book_config.py)
+
 PY = sys.executable
-JB = str(pathlib.Path(PY).parent / "jupyter-book")
-FLAGS = ["-W", "-n", "--keep-going"]
 
 
 def run(cmd: list[str]) -> float:
@@ -43,7 +46,7 @@ def run(cmd: list[str]) -> float:
 def build(out: pathlib.Path, jobs: int) -> tuple[float, float]:
     """``make book`` into ``out``: (execution seconds, Sphinx seconds)."""
     t_exec = run([PY, "tools/execute_chapters.py", "--jobs", str(jobs), "--build-dir", str(out / "_build")])
-    t_sphinx = run([JB, "build", ".", "--path-output", str(out), *FLAGS])
+    t_sphinx = run(build_command(pathlib.Path("."), out))
     return t_exec, t_sphinx
 
 
@@ -57,10 +60,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = pathlib.Path(tmp)
         if not args.skip_serial:
-            t = run([PY, "tools/execute_chapters.py", "--jobs", "1", "--build-dir", str(tmp_path / "serial" / "_build")])
+            t = run(
+                [PY, "tools/execute_chapters.py", "--jobs", "1", "--build-dir", str(tmp_path / "serial" / "_build")]
+            )
             rows.append(("execute all chapters, 1 worker", t, 0.0))
         out = tmp_path / "book"
-        rows.append(("cold build (every cell executed), %d workers" % args.jobs, *build(out, args.jobs)))
+        rows.append((f"cold build (every cell executed), {args.jobs} workers", *build(out, args.jobs)))
         per_chapter = json.loads((out / "_build" / "execution_times.json").read_text())
         rows.append(("no-change rebuild", *build(out, args.jobs)))
         chapter = ROOT / args.chapter
@@ -83,8 +88,9 @@ def main() -> int:
     for name, t_exec, t_sphinx in rows:
         lines.append(f"| {name} | {t_exec:.1f} | {t_sphinx:.1f} | {t_exec + t_sphinx:.1f} |")
     if not args.skip_serial:
-        lines.append(f"\nParallel speed-up of the execution: {rows[0][1] / rows[1][1]:.2f}x "
-                     f"({args.jobs} workers against 1).")
+        lines.append(
+            f"\nParallel speed-up of the execution: {rows[0][1] / rows[1][1]:.2f}x ({args.jobs} workers against 1)."
+        )
     slowest = max(per_chapter.items(), key=lambda kv: kv[1])
     lines.append(f"Slowest chapter: {slowest[0]}, {slowest[1]:.1f} s (kernel time in the parallel cold build).\n")
     lines.append("| chapter | kernel time (s) |\n|---|---:|")
@@ -93,8 +99,9 @@ def main() -> int:
     print(text)
     target = ROOT / "benchmarks" / "build_times.md"
     if not target.exists():
-        target.write_text("# Build times of the book\n\nWritten by `make bench-build` "
-                          "(benchmarks/build_times.py); newest run last.\n")
+        target.write_text(
+            "# Build times of the book\n\nWritten by `make bench-build` (benchmarks/build_times.py); newest run last.\n"
+        )
     with target.open("a") as fh:
         fh.write(text)
     return 0

@@ -12,6 +12,7 @@ Options: ``--quick`` (smaller inputs, fewer repeats), ``--only NAME`` (repeatabl
 ntk, kernels, pinn, scattering, import), ``--threads N`` (default 1), ``--profile`` (also write
 pyinstrument profiles of the dlmath side to benchmarks/profiles/).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,17 +39,27 @@ BENCHMARKS = ("ntk", "kernels", "pinn", "scattering", "import")
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smaller inputs and fewer repeats (under 2 minutes)")
-    p.add_argument("--only", action="append", choices=BENCHMARKS, metavar="NAME",
-                   help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=BENCHMARKS,
+        metavar="NAME",
+        help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}",
+    )
     p.add_argument("--threads", type=int, default=1, help="torch / BLAS / XLA threads (default 1)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per measurement (default 5, quick 2)")
-    p.add_argument("--output", default=None,
-                   help="path stem of the result files (default benchmarks/results for a full run, "
-                        "benchmarks/results-quick with --quick or --only)")
-    p.add_argument("--profile", action="store_true",
-                   help="write pyinstrument profiles of the dlmath side to benchmarks/profiles/")
-    p.add_argument("--profile-dir", default=str(HERE / "profiles"),
-                   help="where --profile writes (default benchmarks/profiles)")
+    p.add_argument(
+        "--output",
+        default=None,
+        help="path stem of the result files (default benchmarks/results for a full run, "
+        "benchmarks/results-quick with --quick or --only)",
+    )
+    p.add_argument(
+        "--profile", action="store_true", help="write pyinstrument profiles of the dlmath side to benchmarks/profiles/"
+    )
+    p.add_argument(
+        "--profile-dir", default=str(HERE / "profiles"), help="where --profile writes (default benchmarks/profiles)"
+    )
     p.add_argument("--worker", choices=BENCHMARKS, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -63,8 +74,9 @@ def thread_env(threads: int) -> dict[str, str]:
     """Environment variables that fix the thread count of every numerical library used here."""
     n = str(threads)
     env = {k: n for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
-    env["XLA_FLAGS"] = (f"--xla_cpu_multi_thread_eigen={'false' if threads == 1 else 'true'} "
-                        f"intra_op_parallelism_threads={n}")
+    env["XLA_FLAGS"] = (
+        f"--xla_cpu_multi_thread_eigen={'false' if threads == 1 else 'true'} intra_op_parallelism_threads={n}"
+    )
     env["DDE_BACKEND"] = "pytorch"
     env["PYTHONWARNINGS"] = "ignore"
     return env
@@ -94,7 +106,7 @@ def time_many(fns: dict, repeats: int, warmup: int = 1) -> dict:
     names = list(fns)
     out = {k: ([], []) for k in names}
     for i in range(repeats):
-        for k in names[i % len(names):] + names[:i % len(names)]:
+        for k in names[i % len(names) :] + names[: i % len(names)]:
             wall, cpu = _once_wall_cpu(fns[k])
             out[k][0].append(wall)
             out[k][1].append(cpu)
@@ -106,9 +118,15 @@ def pair_stats(t_dl, t_peer, repeats, warmup=1):
     med = lambda v: statistics.median(v) if v else None  # noqa: E731
     d_w, d_c = med(t_dl[0]), med(t_dl[1])
     p_w, p_c = (med(t_peer[0]), med(t_peer[1])) if t_peer else (None, None)
-    samples = {"dlmath_samples_s": t_dl[0], "peer_samples_s": t_peer[0] if t_peer else [], "dlmath_cpu_s": d_c,
-               "peer_cpu_s": p_c, "repeats": repeats, "warmup": warmup,
-               "cpu_ratio_peer_over_dlmath": (p_c / d_c) if (p_c and d_c) else None}
+    samples = {
+        "dlmath_samples_s": t_dl[0],
+        "peer_samples_s": t_peer[0] if t_peer else [],
+        "dlmath_cpu_s": d_c,
+        "peer_cpu_s": p_c,
+        "repeats": repeats,
+        "warmup": warmup,
+        "cpu_ratio_peer_over_dlmath": (p_c / d_c) if (p_c and d_c) else None,
+    }
     return d_w, p_w, samples
 
 
@@ -124,9 +142,15 @@ def time_pair(f_dl, f_peer, repeats: int, warmup: int = 1):
 
 def row(benchmark, inputs, dl_s, peer, peer_s, accuracy, notes, **extra):
     return {
-        "benchmark": benchmark, "inputs": inputs, "dlmath_s": dl_s, "peer": peer, "peer_s": peer_s,
+        "benchmark": benchmark,
+        "inputs": inputs,
+        "dlmath_s": dl_s,
+        "peer": peer,
+        "peer_s": peer_s,
         "ratio_peer_over_dlmath": (peer_s / dl_s) if (dl_s and peer_s) else None,
-        "accuracy": accuracy, "notes": notes, **extra,
+        "accuracy": accuracy,
+        "notes": notes,
+        **extra,
     }
 
 
@@ -159,7 +183,7 @@ def loop_ntk(model, X):
     params = [p for p in model.parameters() if p.requires_grad]
     rows = []
     for i in range(X.shape[0]):
-        out = model(X[i:i + 1]).sum()
+        out = model(X[i : i + 1]).sum()
         grads = torch.autograd.grad(out, params)
         rows.append(torch.cat([g.reshape(-1) for g in grads]))
     jac = torch.stack(rows)
@@ -168,6 +192,7 @@ def loop_ntk(model, X):
 
 def bench_ntk(args):
     import torch
+
     from dlmath import kernels, nets
 
     d, width, depth = 16, 512, 3
@@ -185,13 +210,19 @@ def bench_ntk(args):
         t_dl, t_peer, smp = time_pair(lambda: kernels.empirical_ntk(model, X), lambda: loop_ntk(model, X), reps)
         tol = 1e-5 if dtype == torch.float32 else 1e-12
         prec = "float32" if dtype == torch.float32 else "float64"
-        rows.append(row(
-            "empirical NTK", f"mlp(d={d}, width={width}, depth={depth}), {n_par} params, n={n}, {prec}",
-            t_dl, "per-example torch.autograd.grad loop", t_peer,
-            f"max rel diff {rel:.1e} ({'ok' if rel < tol else 'FAIL'}, tol {tol:g})",
-            "dlmath: vmap(jacrev) over the batch, then J1 J2^T per parameter tensor; "
-            "loop: n backward passes of batch 1, then J J^T", **smp,
-        ))
+        rows.append(
+            row(
+                "empirical NTK",
+                f"mlp(d={d}, width={width}, depth={depth}), {n_par} params, n={n}, {prec}",
+                t_dl,
+                "per-example torch.autograd.grad loop",
+                t_peer,
+                f"max rel diff {rel:.1e} ({'ok' if rel < tol else 'FAIL'}, tol {tol:g})",
+                "dlmath: vmap(jacrev) over the batch, then J1 J2^T per parameter tensor; "
+                "loop: n backward passes of batch 1, then J J^T",
+                **smp,
+            )
+        )
     if args.profile:
         model = nets.mlp(d, width, depth, sb2=0.1, seed=0)
         X = torch.randn(sizes[-1], d, generator=torch.Generator().manual_seed(1))
@@ -219,7 +250,8 @@ def _import_neural_tangents():
 
 def bench_kernels(args):
     import numpy as np
-    import torch
+    import torch  # noqa: F401  (loaded before anything is timed)
+
     from dlmath import kernels
 
     n = 1000 if args.quick else 2000
@@ -230,8 +262,8 @@ def bench_kernels(args):
         jax, nt, stax = _import_neural_tangents()
         layers = []
         for _ in range(depth):
-            layers += [stax.Dense(1, W_std=sw2 ** 0.5, b_std=sb2 ** 0.5, parameterization="ntk"), stax.Relu()]
-        layers.append(stax.Dense(1, W_std=sw2 ** 0.5, b_std=sb2 ** 0.5, parameterization="ntk"))
+            layers += [stax.Dense(1, W_std=sw2**0.5, b_std=sb2**0.5, parameterization="ntk"), stax.Relu()]
+        layers.append(stax.Dense(1, W_std=sw2**0.5, b_std=sb2**0.5, parameterization="ntk"))
         _, _, kernel_fn = stax.serial(*layers)
         kernel_jit = jax.jit(kernel_fn, static_argnames="get")
         Xj = jax.numpy.asarray(X)
@@ -269,26 +301,44 @@ def bench_kernels(args):
         rel_diag = lambda M: float(np.max(np.abs(np.diag(M) - exact) / exact))  # noqa: E731
         t_dl, t_peer, smp = time_pair(f_dl, lambda get=get: nt_call(get), reps)
         t_nojit = _once(lambda get=get: np.asarray(kernel_fn(Xj, None, get)))
-        rows.append(row(
-            f"{get.upper()} Gram matrix", inputs, t_dl, peer, t_peer,
-            f"max abs diff {diff.max():.1e} at {'diagonal' if i == j else 'off-diagonal'} "
-            f"(off-diagonal max {off:.1e}; max |K| {np.abs(D).max():.3g}); diagonal against the exact "
-            f"recursion: dlmath {rel_diag(D):.0e}, neural-tangents {rel_diag(R):.0e} (relative)",
-            f"neural-tangents first call (trace + XLA compile + run) {t_compile:.2f} s, without jit {t_nojit:.2f} s; "
-            + ("both carry the NNGP recursion along (the NTK needs K at every layer)" if get == "ntk" else
-               "both: one arc-cosine step per layer on the n x n Gram matrix"), **smp,
-        ))
+        rows.append(
+            row(
+                f"{get.upper()} Gram matrix",
+                inputs,
+                t_dl,
+                peer,
+                t_peer,
+                f"max abs diff {diff.max():.1e} at {'diagonal' if i == j else 'off-diagonal'} "
+                f"(off-diagonal max {off:.1e}; max |K| {np.abs(D).max():.3g}); diagonal against the exact "
+                f"recursion: dlmath {rel_diag(D):.0e}, neural-tangents {rel_diag(R):.0e} (relative)",
+                f"neural-tangents first call (trace + XLA compile + run) {t_compile:.2f} s, without jit {t_nojit:.2f} s; "
+                + (
+                    "both carry the NNGP recursion along (the NTK needs K at every layer)"
+                    if get == "ntk"
+                    else "both: one arc-cosine step per layer on the n x n Gram matrix"
+                ),
+                **smp,
+            )
+        )
     if kernel_fn is not None:
         both_dl = lambda: kernels.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, return_nngp=True)  # noqa: E731
         _once(lambda: nt_call(("nngp", "ntk")))
         t_dl, t_peer, smp = time_pair(both_dl, lambda: nt_call(("nngp", "ntk")), max(2, reps - 2))
         t_ntk_alone = rows[1]["dlmath_s"]
-        rows.append(row(
-            "NNGP and NTK together", inputs, t_dl, peer, t_peer, "as above",
-            "dlmath: ntk_kernel(..., return_nngp=True), one recursion for both "
-            f"(ntk_kernel alone took {1e3 * t_ntk_alone:.0f} ms above); "
-            "neural-tangents: one kernel_fn call with get=('nngp', 'ntk')", **smp,
-        ))
+        rows.append(
+            row(
+                "NNGP and NTK together",
+                inputs,
+                t_dl,
+                peer,
+                t_peer,
+                "as above",
+                "dlmath: ntk_kernel(..., return_nngp=True), one recursion for both "
+                f"(ntk_kernel alone took {1e3 * t_ntk_alone:.0f} ms above); "
+                "neural-tangents: one kernel_fn call with get=('nngp', 'ntk')",
+                **smp,
+            )
+        )
     if args.profile:
         profile_to_file(lambda: kernels.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2), "kernels_ntk_dlmath")
     return rows
@@ -297,8 +347,18 @@ def bench_kernels(args):
 # ---------------------------------------------------------------------------------------------
 # c. PINN for the 1-D Poisson problem: dlmath.pde against DeepXDE (PyTorch backend)
 # ---------------------------------------------------------------------------------------------
-PINN = dict(width=32, depth=3, n_colloc=128, lr=1e-2, adam_steps=500, lbfgs_cap=1000, check_every=10,
-            tol=1e-3, seed=0, n_grid=1001)
+PINN = dict(
+    width=32,
+    depth=3,
+    n_colloc=128,
+    lr=1e-2,
+    adam_steps=500,
+    lbfgs_cap=1000,
+    check_every=10,
+    tol=1e-3,
+    seed=0,
+    n_grid=1001,
+)
 
 
 def _grid_error(net, xg, ug):
@@ -311,9 +371,16 @@ def _grid_error(net, xg, ug):
 
 def _lbfgs(torch, params, max_iter):
     # the settings of dlmath.pde.train_pinn_poisson (history 50, strong Wolfe, tiny tolerances)
-    return torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, max_eval=max_iter * 5 // 4,
-                             tolerance_grad=1e-12, tolerance_change=1e-16, history_size=50,
-                             line_search_fn="strong_wolfe")
+    return torch.optim.LBFGS(
+        params,
+        lr=1.0,
+        max_iter=max_iter,
+        max_eval=max_iter * 5 // 4,
+        tolerance_grad=1e-12,
+        tolerance_change=1e-16,
+        history_size=50,
+        line_search_fn="strong_wolfe",
+    )
 
 
 class _Clock:
@@ -332,6 +399,7 @@ def train_dlmath_pinn(cfg, *, adam_steps=None, lbfgs_cap=None, record_loss=False
     relative L2 error on a fine grid checked every ``check_every`` iterations."""
     import numpy as np
     import torch
+
     from dlmath import pde
 
     adam_steps = cfg["adam_steps"] if adam_steps is None else adam_steps
@@ -397,9 +465,14 @@ def train_dlmath_pinn(cfg, *, adam_steps=None, lbfgs_cap=None, record_loss=False
             if check(adam_steps + n_iter) or converged:
                 break
     total = clock.now()
-    return {"time_to_tol": state["reached"][0] if state["reached"] else None,
-            "iters_to_tol": state["reached"][1] if state["reached"] else None,
-            "total_time": total, "iters": state["iters"], "final_err": state["err"], "losses": losses}
+    return {
+        "time_to_tol": state["reached"][0] if state["reached"] else None,
+        "iters_to_tol": state["reached"][1] if state["reached"] else None,
+        "total_time": total,
+        "iters": state["iters"],
+        "final_err": state["err"],
+        "losses": losses,
+    }
 
 
 def train_deepxde_pinn(cfg, dde):
@@ -407,12 +480,13 @@ def train_deepxde_pinn(cfg, dde):
     loss weights that give the same loss, Adam then L-BFGS with the same settings."""
     import numpy as np
     import torch
+
     from dlmath import pde
 
     k, tol = cfg["check_every"], cfg["tol"]
     xs = (np.arange(cfg["n_colloc"]) + 0.5) / cfg["n_colloc"]
     geom = dde.geometry.Interval(0.0, 1.0)
-    pi2 = np.pi ** 2
+    pi2 = np.pi**2
 
     def residual(x, v):
         f = pi2 * torch.sin(np.pi * x) + 4.5 * pi2 * torch.sin(3 * np.pi * x)
@@ -463,13 +537,18 @@ def train_deepxde_pinn(cfg, dde):
             model.compile("L-BFGS", loss_weights=[1.0, 2.0])
             model.train(verbose=0)
     total = clock.now()
-    return {"time_to_tol": state["reached"][0] if state["reached"] else None,
-            "iters_to_tol": state["reached"][1] if state["reached"] else None,
-            "total_time": total, "iters": state["iters"], "final_err": state["err"]}
+    return {
+        "time_to_tol": state["reached"][0] if state["reached"] else None,
+        "iters_to_tol": state["reached"][1] if state["reached"] else None,
+        "total_time": total,
+        "iters": state["iters"],
+        "final_err": state["err"],
+    }
 
 
 def bench_pinn(args):
     import numpy as np
+
     from dlmath import pde
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -478,8 +557,15 @@ def bench_pinn(args):
         dde.config.set_default_float("float64")
     cfg = dict(PINN)
     # 1. the benchmark loop is the book's PINN: same loss history as pde.train_pinn_poisson
-    ref = pde.train_pinn_poisson(width=cfg["width"], depth=cfg["depth"], n_colloc=cfg["n_colloc"],
-                                 adam_steps=40, lbfgs_steps=cfg["check_every"], lr=cfg["lr"], seed=cfg["seed"])
+    ref = pde.train_pinn_poisson(
+        width=cfg["width"],
+        depth=cfg["depth"],
+        n_colloc=cfg["n_colloc"],
+        adam_steps=40,
+        lbfgs_steps=cfg["check_every"],
+        lr=cfg["lr"],
+        seed=cfg["seed"],
+    )
     mine = train_dlmath_pinn(dict(cfg, tol=0.0), adam_steps=40, lbfgs_cap=cfg["check_every"], record_loss=True)
     m = min(len(ref.loss_history), len(mine["losses"]))
     same = float(np.max(np.abs(np.asarray(mine["losses"][:m]) - ref.loss_history[:m]) / ref.loss_history[:m]))
@@ -490,7 +576,7 @@ def bench_pinn(args):
     train_deepxde_pinn(dict(cfg, adam_steps=20, lbfgs_cap=0), dde)
     for i in range(reps):
         pair = [lambda: runs_dl.append(train_dlmath_pinn(cfg)), lambda: runs_dde.append(train_deepxde_pinn(cfg, dde))]
-        for f in (pair if i % 2 == 0 else pair[::-1]):
+        for f in pair if i % 2 == 0 else pair[::-1]:
             f()
 
     def summary(runs):
@@ -505,21 +591,29 @@ def bench_pinn(args):
     t_dde, it_dde = summary(runs_dde)
     adam_rate_dl = statistics.median(r["total_time"] / max(r["iters"], 1) for r in runs_dl)
     adam_rate_dde = statistics.median(r["total_time"] / max(r["iters"], 1) for r in runs_dde)
-    inputs = (f"-u''=f on (0,1), u=sin(pi x)+sin(3 pi x)/2; tanh {cfg['depth']}x{cfg['width']}, float64, "
-              f"{cfg['n_colloc']} midpoints; Adam lr {cfg['lr']} x{cfg['adam_steps']} then L-BFGS "
-              f"(cap {cfg['lbfgs_cap']} it.); error on {cfg['n_grid']}-point grid every {cfg['check_every']} it.")
-    rows = [row(
-        "PINN 1-D Poisson: time to rel. L2 error <= 1e-3", inputs,
-        t_dl, f"DeepXDE {dde.__version__} (pytorch backend)", t_dde,
-        f"dlmath reached at {it_dl}, DeepXDE at {it_dde}; final errors "
-        f"{statistics.median(r['final_err'] for r in runs_dl):.1e} / {statistics.median(r['final_err'] for r in runs_dde):.1e}; "
-        "the benchmark's dlmath loop reproduces the loss history of pde.train_pinn_poisson "
-        + ("exactly" if same == 0 else f"to {same:.0e}"),
-        f"same initial weights, points and loss (DeepXDE loss_weights [1, 2]); error checks and DeepXDE's "
-        f"monitoring excluded; mean time per iteration {1e3 * adam_rate_dl:.1f} ms (dlmath) vs "
-        f"{1e3 * adam_rate_dde:.1f} ms (DeepXDE); median of {reps} run(s)",
-        runs_dlmath=[{k: v for k, v in r.items() if k != "losses"} for r in runs_dl], runs_deepxde=runs_dde,
-    )]
+    inputs = (
+        f"-u''=f on (0,1), u=sin(pi x)+sin(3 pi x)/2; tanh {cfg['depth']}x{cfg['width']}, float64, "
+        f"{cfg['n_colloc']} midpoints; Adam lr {cfg['lr']} x{cfg['adam_steps']} then L-BFGS "
+        f"(cap {cfg['lbfgs_cap']} it.); error on {cfg['n_grid']}-point grid every {cfg['check_every']} it."
+    )
+    rows = [
+        row(
+            "PINN 1-D Poisson: time to rel. L2 error <= 1e-3",
+            inputs,
+            t_dl,
+            f"DeepXDE {dde.__version__} (pytorch backend)",
+            t_dde,
+            f"dlmath reached at {it_dl}, DeepXDE at {it_dde}; final errors "
+            f"{statistics.median(r['final_err'] for r in runs_dl):.1e} / {statistics.median(r['final_err'] for r in runs_dde):.1e}; "
+            "the benchmark's dlmath loop reproduces the loss history of pde.train_pinn_poisson "
+            + ("exactly" if same == 0 else f"to {same:.0e}"),
+            f"same initial weights, points and loss (DeepXDE loss_weights [1, 2]); error checks and DeepXDE's "
+            f"monitoring excluded; mean time per iteration {1e3 * adam_rate_dl:.1f} ms (dlmath) vs "
+            f"{1e3 * adam_rate_dde:.1f} ms (DeepXDE); median of {reps} run(s)",
+            runs_dlmath=[{k: v for k, v in r.items() if k != "losses"} for r in runs_dl],
+            runs_deepxde=runs_dde,
+        )
+    ]
     if args.profile:
         profile_to_file(lambda: train_dlmath_pinn(dict(cfg, tol=0.0, lbfgs_cap=0)), "pinn_dlmath_adam")
         profile_to_file(lambda: train_deepxde_pinn(dict(cfg, tol=0.0, lbfgs_cap=0), dde), "pinn_deepxde_adam")
@@ -535,6 +629,7 @@ def _import_kymatio():
     import scipy.special
 
     if not hasattr(scipy.special, "sph_harm"):
+
         def sph_harm(*a, **k):
             raise NotImplementedError("scipy.special.sph_harm was removed in SciPy 1.17")
 
@@ -550,8 +645,9 @@ def _test_signals(N):
     import numpy as np
 
     u = np.arange(N)
-    smooth = (np.exp(-(((u - N / 2) / (N / 20)) ** 2)) * np.cos(0.15 * u)
-              + 0.5 * np.exp(-(((u - 5 * N / 8) / (N / 30)) ** 2)) * np.cos(1.3 * u))
+    smooth = np.exp(-(((u - N / 2) / (N / 20)) ** 2)) * np.cos(0.15 * u) + 0.5 * np.exp(
+        -(((u - 5 * N / 8) / (N / 30)) ** 2)
+    ) * np.cos(1.3 * u)
     noise = np.random.default_rng(0).standard_normal(N) * np.exp(-(((u - N / 2) / (N / 8)) ** 2))
     return {"smooth": smooth, "windowed noise": noise}
 
@@ -560,20 +656,21 @@ def scattering_energy(N, J, KS):
     """Energy checks of both transforms; returns a short text for the table and the numbers."""
     import numpy as np
     import torch
+
     from dlmath import architectures as arch
 
     out = {}
     # dlmath: Littlewood-Paley identity and identity (b) of theorem architectures-scattering_energy,
     # sum_{m<=M} ||S_J[Lambda^m] x||^2 + ||U[Lambda^{M+1}] x||^2 = ||x||^2, all paths, M = 2
     phi_hat, psi_hats = arch.lp_filter_bank(N, J)
-    out["dlmath_lp_err"] = float(np.abs(phi_hat ** 2 + (psi_hats ** 2).sum(0) - 1.0).max())
+    out["dlmath_lp_err"] = float(np.abs(phi_hat**2 + (psi_hats**2).sum(0) - 1.0).max())
     sc_all = arch.Scattering1D(N, J, 2, freq_decreasing=False)
     sc_fd = arch.Scattering1D(N, J, 2)
     phi = sc_all.phi_hat.to(torch.complex128)
     id_err, captured = 0.0, {}
     for name, s in _test_signals(N).items():
         x = torch.as_tensor(s)
-        tot = float((x ** 2).sum())
+        tot = float((x**2).sum())
         with torch.no_grad():
             Us = sc_all.layers(x, 3)
             e_S = [float((torch.fft.ifft(torch.fft.fft(u) * phi).real ** 2).sum()) for u in Us[:-1]]
@@ -587,8 +684,9 @@ def scattering_energy(N, J, KS):
     ks = KS(J=J, shape=N, Q=1, oversampling=J, out_type="list")
     ph = np.asarray(ks.phi_f["levels"][0]).ravel()
     mirror = lambda a: np.roll(a[::-1], 1)  # noqa: E731  a(-w)
-    A1 = ph ** 2 + sum(np.asarray(p["levels"][0]).ravel() ** 2 + mirror(np.asarray(p["levels"][0]).ravel()) ** 2
-                       for p in ks.psi1_f)
+    A1 = ph**2 + sum(
+        np.asarray(p["levels"][0]).ravel() ** 2 + mirror(np.asarray(p["levels"][0]).ravel()) ** 2 for p in ks.psi1_f
+    )
     out["kymatio_lp_range"] = (float(A1.min()), float(A1.max()))
     weighted = {}
     for name, s in _test_signals(N).items():
@@ -601,28 +699,39 @@ def scattering_energy(N, J, KS):
             e[len(c["j"])] += float((c["coef"].double() ** 2).sum())
         weighted[name] = (e[0] + 2 * e[1] + 4 * e[2]) / tot
     out["kymatio_weighted"] = weighted
-    text = (f"dlmath: LP identity to {out['dlmath_lp_err']:.0e}, energy identity (b) (all paths, M=2 + remainder) "
-            f"to {id_err:.0e}; captured by the benchmarked S (M=2, j1<j2): "
-            + ", ".join(f"{k} {v:.3f}" for k, v in captured.items())
-            + f". kymatio Q=1: LP sum for real signals in [{A1.min():.2f}, {A1.max():.2f}] (a frame, not an "
-            "isometry), so no energy identity; weighted ||S0||^2+2||S1||^2+4||S2||^2 over ||x||^2 "
-            "(no subsampling): " + ", ".join(f"{k} {v:.3f}" for k, v in weighted.items()))
+    text = (
+        f"dlmath: LP identity to {out['dlmath_lp_err']:.0e}, energy identity (b) (all paths, M=2 + remainder) "
+        f"to {id_err:.0e}; captured by the benchmarked S (M=2, j1<j2): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in captured.items())
+        + f". kymatio Q=1: LP sum for real signals in [{A1.min():.2f}, {A1.max():.2f}] (a frame, not an "
+        "isometry), so no energy identity; weighted ||S0||^2+2||S1||^2+4||S2||^2 over ||x||^2 "
+        "(no subsampling): " + ", ".join(f"{k} {v:.3f}" for k, v in weighted.items())
+    )
     return text, out
 
 
 def bench_scattering(args):
     import torch
+
     from dlmath import architectures as arch
 
     kymatio, KS = _import_kymatio()
-    N, J = 2 ** 13, 6
+    N, J = 2**13, 6
     B = 16 if args.quick else 64
     reps = max(2, args.repeats - 2)
     energy_text, energy = scattering_energy(N, J, KS)
-    rows = [row("scattering energy check (before timing)", f"N={N}, J={J}, Q=1, order 2, two test signals",
-                None, f"kymatio {kymatio.__version__}", None, energy_text,
-                "dlmath's bank has one wavelet per octave and sign (Q=1 only), so kymatio runs at Q=1",
-                energy=energy)]
+    rows = [
+        row(
+            "scattering energy check (before timing)",
+            f"N={N}, J={J}, Q=1, order 2, two test signals",
+            None,
+            f"kymatio {kymatio.__version__}",
+            None,
+            energy_text,
+            "dlmath's bank has one wavelet per octave and sign (Q=1 only), so kymatio runs at Q=1",
+            energy=energy,
+        )
+    ]
     x32 = torch.randn(B, N, generator=torch.Generator().manual_seed(0))
     x64 = x32.double()
     k_default = KS(J=J, shape=N, Q=1)
@@ -640,32 +749,54 @@ def bench_scattering(args):
         # (j,-) -> (j,+) for j >= 2; filter 1 = (1,-) differs from (1,+) by the Nyquist frequency
         distinct = len({tuple(lam - 1 if lam % 2 and lam > 1 else lam for lam in p) for p in d64.paths})
     inputs = f"batch {B} x N={N}, J={J}, Q=1, order 2"
-    why = (f"dlmath keeps every path at full length, {P} paths x {N}, with no subsampling (its stability and "
-           f"energy demos need it); for real input it filters and low-passes only the {distinct} distinct "
-           f"signals (|u*psi_(j,-)| = |u*psi_(j,+)| for j >= 2) in real arithmetic; kymatio computes "
-           f"{n_k[-2]} paths and subsamples to {n_k[-1]}; float64 costs about twice float32")
+    why = (
+        f"dlmath keeps every path at full length, {P} paths x {N}, with no subsampling (its stability and "
+        f"energy demos need it); for real input it filters and low-passes only the {distinct} distinct "
+        f"signals (|u*psi_(j,-)| = |u*psi_(j,+)| for j >= 2) in real arithmetic; kymatio computes "
+        f"{n_k[-2]} paths and subsamples to {n_k[-1]}; float64 costs about twice float32"
+    )
     cases = [  # (label, dlmath callable, kymatio callable, notes)
         ("dlmath float64 (default) vs kymatio float32 (default, subsampled)", "d64", "kd", why),
         ("dlmath float32 vs kymatio float32 (default, subsampled)", "d32", "kd", why),
-        ("dlmath float32 vs kymatio float32 without subsampling (oversampling=J)", "d32", "kf",
-         f"same output resolution: kymatio {n_kf[-2]} paths x {n_kf[-1]}, dlmath {P} x {N} "
-         f"({distinct} computed, the others copied)"),
+        (
+            "dlmath float32 vs kymatio float32 without subsampling (oversampling=J)",
+            "d32",
+            "kf",
+            f"same output resolution: kymatio {n_kf[-2]} paths x {n_kf[-1]}, dlmath {P} x {N} "
+            f"({distinct} computed, the others copied)",
+        ),
     ]
     with torch.no_grad():  # the four forward passes take turns
-        t = time_many({"d64": lambda: d64(x64), "d32": lambda: d32(x32), "kd": lambda: k_default(x32),
-                       "kf": lambda: k_full(x32)}, reps)
+        t = time_many(
+            {"d64": lambda: d64(x64), "d32": lambda: d32(x32), "kd": lambda: k_default(x32), "kf": lambda: k_full(x32)},
+            reps,
+        )
     for label, a, b, note in cases:
         t_dl, t_k, smp = pair_stats(t[a], t[b], reps)
-        rows.append(row(f"Scattering1D forward: {label}", inputs, t_dl, f"kymatio {kymatio.__version__} torch",
-                        t_k, "energy: see the check row", note, **smp))
-    rows[1]["notes"] += f"; filter construction {1e3 * t_build_dl:.0f} ms (dlmath) vs {1e3 * t_build_k:.0f} ms (kymatio)"
+        rows.append(
+            row(
+                f"Scattering1D forward: {label}",
+                inputs,
+                t_dl,
+                f"kymatio {kymatio.__version__} torch",
+                t_k,
+                "energy: see the check row",
+                note,
+                **smp,
+            )
+        )
+    rows[1]["notes"] += (
+        f"; filter construction {1e3 * t_build_dl:.0f} ms (dlmath) vs {1e3 * t_build_k:.0f} ms (kymatio)"
+    )
     # relative difference between each path and the path with every (j, -) replaced by (j, +)
     twin = [d64.paths.index(tuple(lam - lam % 2 for lam in p)) for p in d64.paths]
     diff = (S[:, twin] - S).abs().amax(dim=(0, 2)) / S.abs().max()
     no_nyq = [i for i, p in enumerate(d64.paths) if 1 not in p]  # filter 1 = (j=1, -) holds the Nyquist bin
-    rows[1]["accuracy"] = (f"dlmath (j,-) paths equal their (j,+) twins to {float(diff[no_nyq].max()):.0e} "
-                           f"(relative; {float(diff.max()):.0e} with the (1,-) filter, which alone holds the "
-                           "Nyquist frequency)")
+    rows[1]["accuracy"] = (
+        f"dlmath (j,-) paths equal their (j,+) twins to {float(diff[no_nyq].max()):.0e} "
+        f"(relative; {float(diff.max()):.0e} with the (1,-) filter, which alone holds the "
+        "Nyquist frequency)"
+    )
     if args.profile:
         with torch.no_grad():
             profile_to_file(lambda: d32(x32), "scattering_dlmath_float32")
@@ -684,12 +815,14 @@ IMPORT_SNIPPETS = {
 
 
 def _import_time(snippet: str) -> tuple[float, list[str]]:
-    code = ("import sys, time, json\n"
-            "t0 = time.perf_counter()\n"
-            f"{snippet}\n"
-            "t = time.perf_counter() - t0\n"
-            "heavy = [m for m in ('torch', 'numpy', 'scipy', 'matplotlib') if m in sys.modules]\n"
-            "print(json.dumps([t, heavy]))\n")
+    code = (
+        "import sys, time, json\n"
+        "t0 = time.perf_counter()\n"
+        f"{snippet}\n"
+        "t = time.perf_counter() - t0\n"
+        "heavy = [m for m in ('torch', 'numpy', 'scipy', 'matplotlib') if m in sys.modules]\n"
+        "print(json.dumps([t, heavy]))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     t, heavy = json.loads(out.stdout.strip().splitlines()[-1])
     return t, heavy
@@ -710,18 +843,35 @@ def bench_import(args):
     torch_free = "torch" not in loaded["import dlmath"]
     rows = []
     for label in ("import dlmath", "import dlmath; dlmath.kernels"):
-        acc = (f"torch not in sys.modules: {'yes' if torch_free else 'NO'}" if label == "import dlmath"
-               else f"loads: {', '.join(loaded[label]) or 'nothing heavy'}")
-        rows.append(row(label, f"fresh interpreter, median of {n}", med[label], "import torch", med["import torch"],
-                        acc, f"modules loaded: {', '.join(loaded[label]) or 'none of torch/numpy/scipy/matplotlib'}"))
+        acc = (
+            f"torch not in sys.modules: {'yes' if torch_free else 'NO'}"
+            if label == "import dlmath"
+            else f"loads: {', '.join(loaded[label]) or 'nothing heavy'}"
+        )
+        rows.append(
+            row(
+                label,
+                f"fresh interpreter, median of {n}",
+                med[label],
+                "import torch",
+                med["import torch"],
+                acc,
+                f"modules loaded: {', '.join(loaded[label]) or 'none of torch/numpy/scipy/matplotlib'}",
+            )
+        )
     return rows
 
 
 # ---------------------------------------------------------------------------------------------
 # driver
 # ---------------------------------------------------------------------------------------------
-WORKERS = {"ntk": bench_ntk, "kernels": bench_kernels, "pinn": bench_pinn, "scattering": bench_scattering,
-           "import": bench_import}
+WORKERS = {
+    "ntk": bench_ntk,
+    "kernels": bench_kernels,
+    "pinn": bench_pinn,
+    "scattering": bench_scattering,
+    "import": bench_import,
+}
 
 
 def pin_cpus(threads: int) -> list[int] | None:
@@ -770,9 +920,13 @@ def machine(threads: int) -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cpu_count": os.cpu_count(), "threads": threads,
-            "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-            "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "threads": threads,
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "platform": platform.platform(),
+    }
 
 
 def fmt_s(t):
@@ -791,9 +945,15 @@ def md_escape(s) -> str:
 
 def write_results(stem: Path, rows, info, args) -> None:
     info = dict(info)
-    payload = {"machine": info["machine"], "versions": info["versions"], "date": info["date"],
-               "settings": info["settings"], "rows": rows, "worker_seconds": info["worker_seconds"],
-               "total_seconds": info["total_seconds"]}
+    payload = {
+        "machine": info["machine"],
+        "versions": info["versions"],
+        "date": info["date"],
+        "settings": info["settings"],
+        "rows": rows,
+        "worker_seconds": info["worker_seconds"],
+        "total_seconds": info["total_seconds"],
+    }
     stem.with_suffix(".json").write_text(json.dumps(payload, indent=2, default=float) + "\n")
     m, v = info["machine"], info["versions"]
     lines = [
@@ -811,16 +971,31 @@ def write_results(stem: Path, rows, info, args) -> None:
         ratio = fmt_ratio(r["ratio_peer_over_dlmath"])
         if r.get("cpu_ratio_peer_over_dlmath"):
             ratio += f" (CPU time: {r['cpu_ratio_peer_over_dlmath']:.2f})"
-        lines.append("| " + " | ".join(md_escape(x) for x in (
-            r["benchmark"], r["inputs"], fmt_s(r["dlmath_s"]), r["peer"], fmt_s(r["peer_s"]),
-            ratio, r["accuracy"], r["notes"])) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                md_escape(x)
+                for x in (
+                    r["benchmark"],
+                    r["inputs"],
+                    fmt_s(r["dlmath_s"]),
+                    r["peer"],
+                    fmt_s(r["peer_s"]),
+                    ratio,
+                    r["accuracy"],
+                    r["notes"],
+                )
+            )
+            + " |"
+        )
     la, lb = m["load_average_at_start"], m.get("load_average_at_end")
     lines += [
         "",
         "## Machine and settings",
         "",
         f"- CPU: {m['cpu']}, {m['cpu_count']} logical CPUs; load average (1, 5, 15 min) at start "
-        + (", ".join(f"{x:.2f}" for x in la) if la else "n/a") + ", at end "
+        + (", ".join(f"{x:.2f}" for x in la) if la else "n/a")
+        + ", at end "
         + (", ".join(f"{x:.2f}" for x in lb) if lb else "n/a")
         + " (the machine is shared with other jobs: timings are noisy, the side-by-side ratios less so)",
         f"- threads: torch.set_num_threads({m['threads']}), OMP/MKL/OpenBLAS_NUM_THREADS={m['threads']}, "
@@ -831,7 +1006,8 @@ def write_results(stem: Path, rows, info, args) -> None:
         f"- platform: {m['platform']}",
         "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"- wall time of the run: {info['total_seconds']:.0f} s ("
-        + ", ".join(f"{k} {s:.0f} s" for k, s in info["worker_seconds"].items()) + ")",
+        + ", ".join(f"{k} {s:.0f} s" for k, s in info["worker_seconds"].items())
+        + ")",
         "",
     ]
     stem.with_suffix(".md").write_text("\n".join(lines))
@@ -841,8 +1017,13 @@ def print_table(rows) -> None:
     cols = [("benchmark", 44), ("dlmath", 10), ("peer", 10), ("ratio", 6), ("accuracy", 60)]
     print("  ".join(name.ljust(w) for name, w in cols))
     for r in rows:
-        cells = [r["benchmark"][:44], fmt_s(r["dlmath_s"]), fmt_s(r["peer_s"]),
-                 fmt_ratio(r["ratio_peer_over_dlmath"]), str(r["accuracy"])[:60]]
+        cells = [
+            r["benchmark"][:44],
+            fmt_s(r["dlmath_s"]),
+            fmt_s(r["peer_s"]),
+            fmt_ratio(r["ratio_peer_over_dlmath"]),
+            str(r["accuracy"])[:60],
+        ]
         print("  ".join(str(c).ljust(w) for c, (_, w) in zip(cells, cols)))
 
 
@@ -854,24 +1035,36 @@ def main(argv=None) -> int:
     selected = [b for b in BENCHMARKS if not args.only or b in args.only]
     env = dict(os.environ, **thread_env(args.threads))
     start = time.perf_counter()
-    info = {"machine": machine(args.threads), "versions": versions(),
-            "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "settings": {"quick": args.quick, "threads": args.threads, "repeats": args.repeats,
-                         "only": args.only}, "worker_seconds": {}}
+    info = {
+        "machine": machine(args.threads),
+        "versions": versions(),
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "settings": {"quick": args.quick, "threads": args.threads, "repeats": args.repeats, "only": args.only},
+        "worker_seconds": {},
+    }
     rows, failed = [], []
     for name in selected:
         print(f"--- {name}", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.json"
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--worker-out", str(out),
-                   "--threads", str(args.threads), "--repeats", str(args.repeats)]
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                name,
+                "--worker-out",
+                str(out),
+                "--threads",
+                str(args.threads),
+                "--repeats",
+                str(args.repeats),
+            ]
             cmd += ["--quick"] * args.quick + ["--profile", "--profile-dir", args.profile_dir] * args.profile
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
             if proc.returncode != 0 or not out.exists():
                 failed.append(name)
                 print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n", file=sys.stderr)
-                rows.append(row(name, "-", None, "-", None, "benchmark failed", proc.stderr.strip()[-300:],
-                                group=name))
+                rows.append(row(name, "-", None, "-", None, "benchmark failed", proc.stderr.strip()[-300:], group=name))
                 continue
             res = json.loads(out.read_text())
         info["worker_seconds"][name] = res["seconds"]

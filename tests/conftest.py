@@ -3,19 +3,17 @@
 The marker ``theorem(id)`` (registered in pyproject.toml) ties a test to a result of the
 book; ``book`` marks the tests that build (a part of) the book.
 """
+
 from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
-import sys
 
 import pytest
-import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-JB = pathlib.Path(sys.executable).parent / "jupyter-book"
-BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+# tools/ is on sys.path (pytest's ``pythonpath`` in pyproject.toml): the build flags, the table
+# of contents and the build itself come from tools/book_config.py, as for the Makefile.
+from book_config import ROOT, build_book
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -25,46 +23,46 @@ def project_root() -> pathlib.Path:
     return ROOT
 
 
+def _devices() -> list[str]:
+    import torch
+
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.fixture(params=["float32", "float64"])
+def dtype(request):
+    """A floating torch dtype: the tests using it run in both precisions."""
+    import torch
+
+    return getattr(torch, request.param)
+
+
+@pytest.fixture(params=_devices() if os.environ.get("DLMATH_TEST_DEVICES", "1") == "1" else ["cpu"])
+def device(request):
+    """Every device this machine has: the CPU, and CUDA where available."""
+    return request.param
+
+
+def tolerance(dtype) -> float:
+    """Relative tolerance of a float computation in ``dtype`` (a few hundred ulps)."""
+    import torch
+
+    return 1e-4 if dtype == torch.float32 else 1e-11
+
+
+@pytest.fixture
+def rng():
+    """A seeded NumPy generator (seed 0), fresh for each test."""
+    import numpy as np
+
+    return np.random.default_rng(0)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for mark in item.iter_markers("theorem"):
             if len(mark.args) != 1 or not isinstance(mark.args[0], str) or "." not in mark.args[0]:
                 raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.theorem needs one id like 'part.name'")
-
-
-def toc_files() -> list[str]:
-    """The pages of ``_toc.yml`` in order (paths without suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            files.append(chapter["file"])
-            files.extend(section["file"] for section in chapter.get("sections", []))
-    return files
-
-
-def chapter_files() -> list[str]:
-    """The pages of ``_toc.yml`` that are notebooks (they hold code cells)."""
-    pages = []
-    for page in toc_files():
-        source = (ROOT / page).with_suffix(".md")
-        if source.is_file() and "```{code-cell}" in source.read_text():
-            pages.append(page)
-    return pages
-
-
-def markdown_pages() -> list[str]:
-    """The pages of ``_toc.yml`` written in MyST Markdown (not generated, like the gallery)."""
-    return [p for p in toc_files() if (ROOT / p).with_suffix(".md").is_file()]
-
-
-def build_book(source: pathlib.Path, out: pathlib.Path, toc: pathlib.Path | None = None) -> subprocess.CompletedProcess:
-    """Build the book at ``source`` into ``out/_build`` with the flags of ``make book``."""
-    cmd = [str(JB), "build", str(source), "--path-output", str(out), *BUILD_FLAGS]
-    if toc is not None:
-        cmd += ["--toc", str(toc)]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    return subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True, timeout=3000)
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,17 @@
 """The book build: every chapter executes, and any error fails the build.
 
 ``test_book_executes_every_chapter`` builds the whole book with the flags of ``make book``
-into a temporary folder and checks every page of the table of contents. If the environment
-variable ``DLMATH_BOOK_BUILD`` names a folder that holds a completed build of this checkout
-(``_build`` after ``make book``, as in ``.ci/run``), that build is inspected instead of
-building a second time.
+(``tools/book_config.py``) into a temporary folder and checks every page of the table of
+contents. If the environment variable ``DLMATH_BOOK_BUILD`` names a folder that holds a
+completed build of this checkout (``_build`` after ``make book``, as in ``.ci/run``), that build
+is inspected instead of building a second time. The tests marked ``book`` build the book or a
+tiny book with its configuration; the others read the configuration only.
 """
+
 from __future__ import annotations
 
-import os
+import html as html_lib
+import importlib.metadata
 import pathlib
 import re
 import shutil
@@ -16,20 +19,18 @@ import subprocess
 import sys
 
 import pytest
-import yaml
+import tomllib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-JB = pathlib.Path(sys.executable).parent / "jupyter-book"
-FLAGS = ["-W", "-n", "--keep-going"]
+# tools/ and book/_ext are on sys.path (pytest's ``pythonpath`` in pyproject.toml)
+import book_pages
+from book_config import ROOT, build_book, load_config, markdown_pages, write_config
 
-pytestmark = pytest.mark.book
-
-
-from conftest import build_book as _build, markdown_pages as _toc_files
+book = pytest.mark.book
 
 
+@book
 def test_book_executes_every_chapter(book_html):
-    for page in _toc_files():
+    for page in markdown_pages():
         source = (ROOT / page).with_suffix(".md").read_text()
         html_path = book_html / f"{page}.html"
         assert html_path.is_file(), f"{page} was not built"
@@ -43,9 +44,10 @@ def test_book_executes_every_chapter(book_html):
             assert "{glue" not in html, f"{page} has an unresolved glue reference"
 
 
+@book
 def test_theorem_labels_are_rendered(book_html):
     labels = []
-    for page in _toc_files():
+    for page in markdown_pages():
         text = (ROOT / page).with_suffix(".md").read_text()
         labels += [(page, m) for m in re.findall(r"^:label:\s*([a-z_]+-[a-z0-9_]+)\s*$", text, flags=re.M)]
     for page, label in labels:
@@ -59,10 +61,10 @@ def _tiny_book(tmp_path: pathlib.Path, body: str) -> pathlib.Path:
     src.mkdir()
     shutil.copy(ROOT / "references.bib", src / "references.bib")
     # the book's configuration without the example gallery (it needs code/examples)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = load_config()
     config["sphinx"]["extra_extensions"].remove("sphinx_gallery.gen_gallery")
     del config["sphinx"]["config"]["sphinx_gallery_conf"]
-    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    write_config(config, src / "_config.yml")
     shutil.copytree(ROOT / "book" / "_ext", src / "book" / "_ext")
     shutil.copytree(ROOT / "book" / "_latex", src / "book" / "_latex")
     shutil.copytree(ROOT / "book" / "_static", src / "book" / "_static")
@@ -76,22 +78,25 @@ def _tiny_book(tmp_path: pathlib.Path, body: str) -> pathlib.Path:
     return src
 
 
+@book
 def test_tiny_book_with_good_cell_builds(tmp_path):
     src = _tiny_book(tmp_path, "```{code-cell} ipython3\nx = 1 + 1\nprint(x)\n```\n")
-    proc = _build(src, tmp_path / "out")
+    proc = build_book(src, tmp_path / "out")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
+@book
 def test_raising_cell_fails_the_build(tmp_path):
     src = _tiny_book(tmp_path, "```{code-cell} ipython3\nraise RuntimeError('deliberate failure')\n```\n")
-    proc = _build(src, tmp_path / "out")
+    proc = build_book(src, tmp_path / "out")
     assert proc.returncode != 0
     assert "deliberate failure" in proc.stdout + proc.stderr
 
 
+@book
 def test_sphinx_warning_fails_the_build(tmp_path):
     src = _tiny_book(tmp_path, "A reference to {prf:ref}`no-such-theorem`.\n")
-    proc = _build(src, tmp_path / "out")
+    proc = build_book(src, tmp_path / "out")
     assert proc.returncode != 0
     assert "no-such-theorem" in proc.stdout + proc.stderr
 
@@ -101,19 +106,19 @@ def _visible_text(html: str) -> str:
     html = re.sub(r"<(pre|script|code)\b.*?</\1>", "", html, flags=re.S)
     html = re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', " MATH ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", "", html)
-    import html as html_lib
-
     return html_lib.unescape(html)
 
 
+@book
 def test_no_untypeset_math(book_html):
     # A dollar sign left in the visible text is math that the parser did not recognise.
-    for page in _toc_files():
+    for page in markdown_pages():
         text = _visible_text((book_html / f"{page}.html").read_text())
         leftovers = [m.group(0) for m in re.finditer(r".{0,40}\$.{0,40}", text)]
         assert not leftovers, f"{page}: raw $ in the text: {leftovers[:3]}"
 
 
+@book
 def test_package_change_invalidates_the_execution_cache(tmp_path):
     """Rebuilding after a change to dlmath re-executes the chapter, although its cells are unchanged."""
     pkg = tmp_path / "pkg"
@@ -121,11 +126,9 @@ def test_package_change_invalidates_the_execution_cache(tmp_path):
     body = "```{code-cell} ipython3\nfrom dlmath.utils import loglog_slope\nprint('slope', loglog_slope([1, 2, 4], [1, 4, 16]))\n```\n"
     src = _tiny_book(tmp_path, body)
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(pkg)}
 
     def build() -> str:
-        proc = subprocess.run([str(JB), "build", str(src), "--path-output", str(out), *FLAGS],
-                              cwd=src, env=env, capture_output=True, text=True, timeout=600)
+        proc = build_book(src, out, env={"PYTHONPATH": str(pkg)}, timeout=600)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         return (out / "_build" / "html" / "page.html").read_text()
 
@@ -138,20 +141,23 @@ def test_package_change_invalidates_the_execution_cache(tmp_path):
     assert sorted(p.name for p in (out / "_build" / ".jupyter_cache").iterdir()) == caches
     # change a package function only: the chapter must be executed again and show the new value
     utils = pkg / "dlmath" / "utils.py"
-    utils.write_text(utils.read_text() + "\n\n_original_slope = loglog_slope\n\n"
-                     "def loglog_slope(x, y):\n    return 2 * _original_slope(x, y)\n")
+    utils.write_text(
+        utils.read_text() + "\n\n_original_slope = loglog_slope\n\n"
+        "def loglog_slope(x, y):\n    return 2 * _original_slope(x, y)\n"
+    )
     changed = build()
     assert "slope 4.0" in changed, "a change to dlmath did not re-execute the chapter (stale cache)"
     assert sorted(p.name for p in (out / "_build" / ".jupyter_cache").iterdir()) != caches
 
 
+@book
 @pytest.mark.parametrize("url", ["", "https://github.com/example-org/dl-notes"])
 def test_repository_url_drives_launch_and_edit_links(tmp_path, url):
     src = _tiny_book(tmp_path, "```{code-cell} ipython3\nprint(1 + 1)\n```\n")
-    config = yaml.safe_load((src / "_config.yml").read_text())
+    config = load_config(src / "_config.yml")
     config["repository"]["url"] = url
-    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    proc = _build(src, tmp_path / "out")
+    write_config(config, src / "_config.yml")
+    proc = build_book(src, tmp_path / "out")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html_dir = tmp_path / "out" / "_build" / "html"
     page = (html_dir / "page.html").read_text()
@@ -165,3 +171,143 @@ def test_repository_url_drives_launch_and_edit_links(tmp_path, url):
         assert "dlmath @ git+https://github.com/example-org/dl-notes" in nb
     else:
         assert "colab.research.google.com" not in page and "/edit/" not in page
+
+
+# ------------------------------------------------------------------ one place for the build settings
+
+
+def test_build_flags_are_typed_once():
+    """The flags of ``jupyter-book build`` live in tools/book_config.py; the rest reads them."""
+    import book_config
+
+    # the Makefile reads them with the system Python before the venv exists: no PyYAML needed
+    proc = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "tools" / "book_config.py"), "flags"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == list(book_config.BUILD_FLAGS)
+    assert "$(shell $(PYTHON) tools/book_config.py flags)" in (ROOT / "Makefile").read_text()
+    files = [
+        ROOT / "Makefile",
+        *sorted((ROOT / "tools").glob("*.py")),
+        *sorted((ROOT / "benchmarks").glob("*.py")),
+        *sorted((ROOT / "tests").glob("*.py")),
+    ]
+    # the last flag quoted (an item of a list), or all flags in a row (a command line)
+    last = book_config.BUILD_FLAGS[-1]
+    typed_flags = re.compile("|".join([f"[\"']{re.escape(last)}[\"']", re.escape(" ".join(book_config.BUILD_FLAGS))]))
+    typed = [
+        f.relative_to(ROOT).as_posix()
+        for f in files
+        if f.name != "book_config.py" and typed_flags.search(f.read_text())
+    ]
+    assert not typed, f"the build flags are typed again in {typed}"
+
+
+def test_toc_reading_covers_parts_chapters_and_sections(tmp_path):
+    import book_config
+
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: One\n    chapters:\n      - file: a\n"
+        "        sections:\n          - file: a1\n            sections:\n              - file: a11\n"
+        "chapters:\n  - file: b\n"
+    )
+    assert book_config.toc_files(tmp_path / "_toc.yml") == ["intro", "a", "a1", "a11", "b"]
+    for name, text in {"intro": "# Intro\n", "a": "```{code-cell} ipython3\n1\n```\n", "b": "# B\n"}.items():
+        (tmp_path / f"{name}.md").write_text(text)
+    assert book_config.markdown_pages(tmp_path / "_toc.yml", tmp_path) == ["intro", "a", "b"]
+    assert book_config.chapter_files(tmp_path / "_toc.yml", tmp_path) == ["a"]
+
+
+# ------------------------------------------------------------------ dependencies from pyproject.toml
+
+
+def _pyproject_dependencies() -> list[str]:
+    requirements = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    return [re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in requirements]
+
+
+def test_runtime_dependencies_are_read_from_pyproject():
+    names = _pyproject_dependencies()
+    assert {"scikit-learn", "scikit-image"} <= set(names)
+    assert book_pages.runtime_dependencies() == names
+    assert book_pages.runtime_dependencies(ROOT / "pyproject.toml") == names
+
+
+@pytest.mark.parametrize("name", _pyproject_dependencies())
+def test_dependency_upgrade_invalidates_the_execution_cache(monkeypatch, name):
+    """The cache key holds the installed version of every runtime dependency of pyproject.toml."""
+    before = book_pages.package_fingerprint()
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: "999.0" if d == name else real(d))
+    assert book_pages.package_fingerprint() != before, f"an upgrade of {name} keeps the cached chapters"
+    monkeypatch.undo()
+    assert book_pages.package_fingerprint() == before
+
+
+@book
+def test_api_page_lists_the_runtime_dependencies_of_pyproject(book_html):
+    text = _visible_text((book_html / "book" / "api" / "index.html").read_text())
+    assert book_pages._english_list(_pyproject_dependencies()) in " ".join(text.split())
+
+
+# ------------------------------------------------------------------ [source] links (viewcode)
+
+_SOURCE_LINK = (
+    r'href="((?:\.\./)*_modules/{package}/([A-Za-z0-9_]+)\.html)#{name}"[^>]*>\s*<span class="viewcode-link">'
+)
+
+
+@book
+def test_api_entries_link_to_the_defining_module(book_html):
+    """The facade sets ``__module__ = "dlmath.kernels"``; [source] opens the topic module."""
+    page = (book_html / "book" / "api" / "kernels.html").read_text()
+    match = re.search(_SOURCE_LINK.format(package="dlmath/kernels", name="ntk_kernel"), page)
+    assert match, "the API entry of dlmath.kernels.ntk_kernel has no [source] link into _modules/dlmath/kernels/"
+    assert match.group(2) != "__init__"
+    source = (book_html / "book" / "api" / match.group(1)).resolve()
+    assert source.is_file(), match.group(1)
+    html = source.read_text()
+    assert "ntk_kernel" in html and "kernels.html#dlmath.kernels.ntk_kernel" in html  # and back to the entry
+
+
+@book
+def test_source_links_of_a_facade_in_html_and_not_in_latex(tmp_path):
+    """viewcode follows ``__source_module__``; the LaTeX (PDF) build is built as before, without it."""
+    pkg = tmp_path / "pkg" / "facadepkg"
+    pkg.mkdir(parents=True)
+    (pkg / "topic.py").write_text('def double(x):\n    """Twice ``x``."""\n    return 2 * x\n')
+    (pkg / "__init__.py").write_text(
+        '"""A facade."""\nfrom dlmath._export import publish\n\nfrom .topic import double\n\n'
+        '__all__ = ["double"]\npublish(__name__, globals(), __all__)\n'
+    )
+    src = _tiny_book(tmp_path, "```{eval-rst}\n.. automodule:: facadepkg\n   :members:\n```\n")
+    env = {"PYTHONPATH": str(tmp_path / "pkg")}
+    proc = build_book(src, tmp_path / "html", env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    html = tmp_path / "html" / "_build" / "html"
+    match = re.search(_SOURCE_LINK.format(package="facadepkg", name="double"), (html / "page.html").read_text())
+    assert match and match.group(2) == "topic", "no [source] link into _modules/facadepkg/topic.html"
+    assert (html / "_modules" / "facadepkg" / "topic.html").is_file()
+    proc = build_book(src, tmp_path / "latex", env=env, builder="latex", timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (tex,) = (tmp_path / "latex" / "_build" / "latex").glob("*.tex")
+    text = tex.read_text()
+    assert "Twice" in text and "[source]" not in text and "_modules" not in text
+    assert not (tmp_path / "latex" / "_build" / "latex" / "_modules").exists()
+
+
+@book
+def test_runtime_dependencies_role_reads_pyproject(tmp_path):
+    """``{runtime-dependencies}`dlmath``` writes what pyproject.toml lists, and nothing typed."""
+    src = _tiny_book(tmp_path, "Dependencies: {runtime-dependencies}`dlmath`.\n")
+    (src / "pyproject.toml").write_text(
+        '[project]\nname = "dlmath"\ndependencies = ["torch>=2.2", "numpy>=1.24", "some-new-dependency>=1"]\n'
+    )
+    proc = build_book(src, tmp_path / "out", timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    page = (tmp_path / "out" / "_build" / "html" / "page.html").read_text()
+    assert "Dependencies: torch, numpy and some-new-dependency." in page

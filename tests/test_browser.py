@@ -23,6 +23,7 @@ and further:
 Chromium: ``$DLMATH_CHROMIUM``, else ``chromium``/``chromium-browser``/``google-chrome`` on the
 PATH, else the browser of ``playwright install``; without any, the module is skipped.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,9 +39,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from book_config import chapter_files, toc_files
 
-from conftest import chapter_files, toc_files  # noqa: E402
+sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -270,12 +271,15 @@ class _Visitor:
     def _start(self, context, page: str) -> None:
         visit = Visit(url=self.site + page + ".html")
         tab = context.new_page()
-        tab.on("console", lambda m: m.type == "error" and visit.console_errors.append(
-            f"{m.text} [{m.location.get('url', '')}]"))
+        tab.on(
+            "console",
+            lambda m: m.type == "error" and visit.console_errors.append(f"{m.text} [{m.location.get('url', '')}]"),
+        )
         tab.on("pageerror", lambda e: visit.page_errors.append(str(e)))
         tab.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} failed ({r.failure})"))
-        tab.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(
-            f"{r.url} answered HTTP {r.status}"))
+        tab.on(
+            "response", lambda r: r.status >= 400 and visit.failed_requests.append(f"{r.url} answered HTTP {r.status}")
+        )
         try:
             response = tab.goto(visit.url, wait_until="commit")
             visit.status = response.status if response else None
@@ -309,7 +313,8 @@ def visit(request, browser, site):
     order = [
         item.callspec.params["page"]
         for item in request.session.items
-        if "visit" in getattr(item, "fixturenames", ()) and "page" in getattr(getattr(item, "callspec", None), "params", {})
+        if "visit" in getattr(item, "fixturenames", ())
+        and "page" in getattr(getattr(item, "callspec", None), "params", {})
     ]
     visitor = _Visitor(browser, site, order)
     try:
@@ -329,7 +334,7 @@ def test_mathjax_typesets(visit, page):
     try:
         is_chapter = page in _chapters()
     except Exception as exc:  # noqa: BLE001 - reported with the other problems of the page
-        problems.append(f"conftest.chapter_files() failed, so the page is checked as a non-chapter: {exc!r}")
+        problems.append(f"book_config.chapter_files() failed, so the page is checked as a non-chapter: {exc!r}")
         is_chapter = False
     if r and (r.get("mathjax_script") or r.get("math_elements") or is_chapter) and not r.get("mathjax"):
         # Sphinx loads MathJax only on pages with math; a chapter always has some
@@ -354,7 +359,9 @@ def test_images_load(visit, page):
         if not (img["complete"] and img["naturalWidth"] > 0)
     ]
     problems = v.load_problems() + list(v.report.get("errors", []))
-    assert not problems and not broken, f"{v.url}:\n  " + "\n  ".join(problems + [f"image did not load: {b}" for b in broken])
+    assert not problems and not broken, f"{v.url}:\n  " + "\n  ".join(
+        problems + [f"image did not load: {b}" for b in broken]
+    )
 
 
 @pytest.mark.parametrize("page", TOC)
@@ -366,7 +373,7 @@ def test_no_console_errors(visit, book_html, page):
     if v.report and not v.report.get("icons") and not (book_html / "favicon.ico").is_file():
         if not any("favicon.ico" in p for p in problems):
             problems.append(
-                "no page icon: the page declares no <link rel=\"icon\"> and the site has no favicon.ico, so "
+                'no page icon: the page declares no <link rel="icon"> and the site has no favicon.ico, so '
                 "browsers request /favicon.ico and log 'Failed to load resource: ... 404'"
             )
     assert not problems, f"{v.url}:\n  " + "\n  ".join(problems)
@@ -401,7 +408,8 @@ def _parse(path: pathlib.Path) -> _LinkParser:
 def test_internal_links_resolve(book_html):
     root = book_html.resolve()
     pages = sorted(
-        p for p in root.rglob("*.html")
+        p
+        for p in root.rglob("*.html")
         if p.relative_to(root).parts[0] not in SKIP_TREES and p.relative_to(root).as_posix() not in SKIP_PAGES
     )
     assert pages, f"no HTML pages under {root}"
@@ -425,7 +433,9 @@ def test_internal_links_resolve(book_html):
             n_links += 1
             target = page
             if url.path:
-                target_rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), urllib.parse.unquote(url.path)))
+                target_rel = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(rel_page), urllib.parse.unquote(url.path))
+                )
                 if target_rel == ".." or target_rel.startswith("../"):
                     broken.append(f"{rel_page}: {href} points outside the site")
                     continue

@@ -9,6 +9,7 @@ Each check is declared once (:func:`dlmath.results.declare_check`) beside its de
   demos are not run again), and every declaration is displayed in the book from its declaration
   (same quantity, relation and tolerance reason), not by a one-off comparison.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,8 +31,13 @@ def _marked_theorems() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
             if isinstance(node, ast.FunctionDef):
                 for dec in node.decorator_list:
-                    if (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)
-                            and dec.func.attr == "theorem" and dec.args and isinstance(dec.args[0], ast.Constant)):
+                    if (
+                        isinstance(dec, ast.Call)
+                        and isinstance(dec.func, ast.Attribute)
+                        and dec.func.attr == "theorem"
+                        and dec.args
+                        and isinstance(dec.args[0], ast.Constant)
+                    ):
                         out.add(dec.args[0].value)
     return out
 

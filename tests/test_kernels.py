@@ -1,4 +1,5 @@
 """Tests of dlmath.kernels (Part IV: kernels, Gaussian processes, NTK, generalisation)."""
+
 import math
 
 import numpy as np
@@ -100,26 +101,48 @@ def _mc_output_cov(X, depth, sw2, sb2, activation, width=512, n_nets=40, d_out=2
     acc = torch.zeros(len(X), len(X), dtype=torch.float64)
     with torch.no_grad():
         for s in range(n_nets):
-            net = mlp(X.shape[1], width, depth, d_out, activation=activation, sw2=sw2, sb2=sb2,
-                      dtype=torch.float64, seed=100 + s)
+            net = mlp(
+                X.shape[1],
+                width,
+                depth,
+                d_out,
+                activation=activation,
+                sw2=sw2,
+                sb2=sb2,
+                dtype=torch.float64,
+                seed=100 + s,
+            )
             F = net(Xt)  # (n, d_out)
             acc += F @ F.T / d_out
     return acc / n_nets
 
 
-@pytest.mark.parametrize("depth, sw2, sb2, activation", [
-    (1, 2.0, 0.0, "relu"), (3, 1.5, 0.2, "relu"), (2, 1.0, 0.1, "erf"), (3, 3.0, 0.0, "erf"),
-])
+@pytest.mark.parametrize(
+    "depth, sw2, sb2, activation",
+    [
+        (1, 2.0, 0.0, "relu"),
+        (3, 1.5, 0.2, "relu"),
+        (2, 1.0, 0.1, "erf"),
+        (3, 3.0, 0.0, "erf"),
+    ],
+)
 def test_nngp_kernel_matches_random_mlps(depth, sw2, sb2, activation):
     X = np.random.default_rng(0).standard_normal((5, 4))
     Kan = K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
-    Kmc = _mc_output_cov(X, depth, sw2, sb2, activation)
-    assert float((Kmc - Kan).abs().max() / Kan.diagonal().max()) < 0.05
+    Kmc = _mc_output_cov(X, depth, sw2, sb2, activation).numpy()
+    assert float(np.abs(Kmc - Kan).max() / Kan.diagonal().max()) < 0.05
 
 
-@pytest.mark.parametrize("depth, sw2, sb2, activation", [
-    (1, 2.0, 0.0, "relu"), (2, 2.0, 0.1, "relu"), (3, 1.5, 0.3, "relu"), (1, 1.0, 0.0, "erf"), (2, 2.5, 0.2, "erf"),
-])
+@pytest.mark.parametrize(
+    "depth, sw2, sb2, activation",
+    [
+        (1, 2.0, 0.0, "relu"),
+        (2, 2.0, 0.1, "relu"),
+        (3, 1.5, 0.3, "relu"),
+        (1, 1.0, 0.0, "erf"),
+        (2, 2.5, 0.2, "erf"),
+    ],
+)
 def test_empirical_ntk_matches_analytic(depth, sw2, sb2, activation):
     X = np.random.default_rng(1).standard_normal((5, 3))
     theta = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
@@ -127,7 +150,7 @@ def test_empirical_ntk_matches_analytic(depth, sw2, sb2, activation):
     for s in range(3):
         net = mlp(3, 1024, depth, activation=activation, sw2=sw2, sb2=sb2, dtype=torch.float64, seed=s)
         emp = K.empirical_ntk(net, X)
-        devs.append(float(torch.linalg.norm(emp - theta) / torch.linalg.norm(theta)))
+        devs.append(float(np.linalg.norm(emp - theta) / np.linalg.norm(theta)))
     assert np.median(devs) < 0.08
 
 
@@ -136,7 +159,8 @@ def test_empirical_ntk_depth0_is_exact():
     X = np.random.default_rng(2).standard_normal((4, 3))
     net = mlp(3, 7, 0, sw2=1.3, sb2=0.4, dtype=torch.float64)
     emp = K.empirical_ntk(net, X)
-    assert torch.allclose(emp, K.ntk_kernel(X, depth=0, sw2=1.3, sb2=0.4), atol=1e-14)
+    assert isinstance(emp, np.ndarray)
+    np.testing.assert_allclose(emp, K.ntk_kernel(X, depth=0, sw2=1.3, sb2=0.4), rtol=0, atol=1e-14)
 
 
 def test_empirical_ntk_cross_and_symmetry():
@@ -145,7 +169,7 @@ def test_empirical_ntk_cross_and_symmetry():
     net = mlp(3, 16, 2, dtype=torch.float64, sb2=0.1)
     full = K.empirical_ntk(net, torch.cat([X, Y]))
     cross = K.empirical_ntk(net, X, Y)
-    assert cross.shape == (4, 6)
+    assert isinstance(cross, torch.Tensor) and cross.shape == (4, 6)
     assert torch.allclose(cross, full[:4, 4:], atol=1e-12)
     # compare with a plain autograd computation of one entry
     g1 = torch.autograd.grad(net(X[:1]).sum(), list(net.parameters()))
@@ -159,18 +183,16 @@ def test_kernels_basic_properties():
     for fn in (K.nngp_kernel, K.ntk_kernel):
         for act in ("relu", "erf"):
             G = fn(X, depth=3, sb2=0.1, activation=act)
-            assert G.dtype == torch.float64 and G.shape == (300, 300)
-            assert torch.equal(G, G.T)
-            assert float(torch.linalg.eigvalsh(G).min()) > -1e-9 * float(G.diagonal().max())
+            assert isinstance(G, np.ndarray) and G.dtype == np.float64 and G.shape == (300, 300)
+            assert np.array_equal(G, G.T)
+            assert float(np.linalg.eigvalsh(G).min()) > -1e-9 * float(G.diagonal().max())
             cross = fn(X[:10], X[10:30], depth=3, sb2=0.1, activation=act)
-            assert torch.allclose(cross, G[:10, 10:30], rtol=1e-10, atol=1e-12)
-    # tensors accepted
-    assert torch.allclose(K.nngp_kernel(torch.as_tensor(X), depth=1), K.nngp_kernel(X, depth=1))
+            np.testing.assert_allclose(cross, G[:10, 10:30], rtol=1e-10, atol=1e-12)
 
 
 def test_relu_nngp_one_layer_is_arccos():
     X = np.random.default_rng(4).standard_normal((6, 3))
-    Kn = K.nngp_kernel(X, depth=1, sw2=2.0, sb2=0.0).numpy()
+    Kn = K.nngp_kernel(X, depth=1, sw2=2.0, sb2=0.0)
     # K^2 = 2 E[relu relu] with K^1 = 2 x.x'/d  ->  (2/d) k_1(x, x') / 2 * 2 ...
     expected = (2.0 / 3.0) * K.arccos_kernel(X, X, n=1)
     assert np.allclose(Kn, expected, rtol=1e-12, atol=1e-12)
@@ -238,12 +260,12 @@ def test_double_descent_closed_form_values():
     assert math.isinf(K.double_descent_closed_form(40, 40, 0.5, 1.0))
     # weak features: with p = N it is sigma^2 plus the well-specified excess risk
     beta = np.full(80, 1 / math.sqrt(80))
-    assert K.weak_features_risk(40, 80, beta, 0.5) == pytest.approx(0.25 + K.double_descent_closed_form(40, 80, 0.5, 1.0))
+    assert K.weak_features_risk(40, 80, beta, 0.5) == pytest.approx(
+        0.25 + K.double_descent_closed_form(40, 80, 0.5, 1.0)
+    )
     # p = 10 of N = 80 equal features: omitted signal 70/80 acts as noise
     s2 = 70 / 80 + 0.25
     assert K.weak_features_risk(40, 10, beta, 0.5) == pytest.approx(s2 * (1 + 10 / 29))
-    with pytest.raises(ValueError, match="p"):
-        K.weak_features_risk(40, 81, beta, 0.5)
 
 
 def test_rademacher_linear_small_case():
@@ -258,8 +280,6 @@ def test_norm_bound_demo_is_valid_bound_shape():
     assert np.all((res.test_trunc >= 0) & (res.test_trunc <= 1))
     # the product of Frobenius norms of the effective weights grows with the width (~ sqrt(width))
     assert res.frob_product[1] > res.frob_product[0]
-    with pytest.raises(ValueError, match="lr"):
-        K.norm_bound_demo(lr=0.0)
 
 
 def test_diabetes_networks_approach_ntk_predictor():
@@ -272,85 +292,12 @@ def test_demo_results_plot():
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     res = K.rademacher_demo(ns=(20, 40), n_signs=50)
-    assert res.plot() is not None
+    assert isinstance(res.plot(), Figure)
     res = K.double_descent_demo(ps=(10, 60), n_rep=50)
-    assert res.plot() is not None
-
-
-# ------------------------------------------------------------------ bad inputs
-def test_bad_inputs():
-    X = np.ones((3, 2))
-    with pytest.raises(ValueError, match="activation"):
-        K.nngp_kernel(X, depth=1, activation="tanh")
-    with pytest.raises(ValueError, match="depth"):
-        K.ntk_kernel(X, depth=-1)
-    with pytest.raises(TypeError, match="depth"):
-        K.ntk_kernel(X, depth=1.5)
-    with pytest.raises(ValueError, match="sw2"):
-        K.nngp_kernel(X, depth=1, sw2=0.0)
-    with pytest.raises(ValueError, match="sb2"):
-        K.nngp_kernel(X, depth=1, sb2=-1.0)
-    with pytest.raises(ValueError, match="X2"):
-        K.nngp_kernel(X, np.ones((2, 3)), depth=1)
-    with pytest.raises(ValueError, match="X1"):
-        K.ntk_kernel(np.ones(3), depth=1)
-    with pytest.raises(TypeError, match="model"):
-        K.empirical_ntk("net", X)
-    with pytest.raises(ValueError, match="model"):
-        K.empirical_ntk(mlp(2, 4, 1, 2, dtype=torch.float64), X)
-    with pytest.raises(ValueError, match="k11"):
-        K.relu_expectation(-1.0, 0.0, 1.0)
-    with pytest.raises(ValueError, match="k12"):
-        K.step_expectation(1.0, 2.0, 1.0)
-    with pytest.raises(ValueError, match="n"):
-        K.arccos_kernel(X, X, n=3)
-    with pytest.raises(ValueError, match="X"):
-        K.arccos_kernel(np.zeros((2, 2)), X)
-    with pytest.raises(ValueError, match="D"):
-        K.rff_features(X, 0)
-    with pytest.raises(ValueError, match="lengthscale"):
-        K.gaussian_kernel(X, lengthscale=0.0)
-    with pytest.raises(ValueError, match="lam"):
-        K.krr_fit(np.eye(3), np.ones(3), -1.0)
-    with pytest.raises(ValueError, match="K"):
-        K.krr_fit(np.ones((3, 2)), np.ones(3), 1.0)
-    with pytest.raises(ValueError, match="noise"):
-        K.gp_posterior(np.eye(2), np.ones((2, 1)), np.eye(1), np.ones(2), -0.1)
-    with pytest.raises(ValueError, match="Kxs"):
-        K.gp_posterior(np.eye(2), np.ones((3, 1)), np.eye(1), np.ones(2), 0.1)
-    with pytest.raises(ValueError, match="fstar"):
-        K.krr_risk_closed_form(np.eye(2), np.ones(3), 0.1, 0.1)
-    with pytest.raises(ValueError, match="c"):
-        K.correlation_map(1.5)
-    with pytest.raises(ValueError, match="activation"):
-        K.correlation_map(0.5, activation="erf")
-    with pytest.raises(ValueError, match="p"):
-        K.double_descent_closed_form(10, 0, 0.1, 1.0)
-    with pytest.raises(ValueError, match="B"):
-        K.rademacher_linear(X, B=0.0)
-    with pytest.raises(ValueError, match="Ds"):
-        K.rff_demo(Ds=(64,))
-    with pytest.raises(ValueError, match="n_samples"):
-        K.arccos_demo(n_samples=1)
-    with pytest.raises(ValueError, match="lam"):
-        K.krr_demo(lam=0.0)
-    with pytest.raises(ValueError, match="lams"):
-        K.krr_bias_variance_demo(lams=[-1.0])
-    with pytest.raises(ValueError, match="width"):
-        K.nngp_demo(width=0)
-    with pytest.raises(ValueError, match="widths"):
-        K.ntk_limit_demo(widths=(128, 64))
-    with pytest.raises(ValueError, match="c1s"):
-        K.depth_limit_demo(c1s=(1.0,))
-    with pytest.raises(ValueError, match="steps"):
-        K.lazy_training_demo(steps=0)
-    with pytest.raises(ValueError, match="ps"):
-        K.double_descent_demo(ps=(10, 40))
-    with pytest.raises(ValueError, match="ns"):
-        K.rademacher_demo(ns=(50,))
-    with pytest.raises(ValueError, match="n_train"):
-        K.diabetes_ntk_demo(n_train=5)
+    assert isinstance(res.plot(), Figure)
 
 
 def test_ntk_kernel_returns_nngp_and_exact_relu_diagonal():
@@ -360,8 +307,8 @@ def test_ntk_kernel_returns_nngp_and_exact_relu_diagonal():
     X = rng.standard_normal((40, 5))
     depth, sw2, sb2 = 5, 2.0, 0.1
     nngp, ntk = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, return_nngp=True)
-    assert np.array_equal(nngp.numpy(), K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2).numpy())
-    assert np.array_equal(ntk.numpy(), K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2).numpy())
+    assert np.array_equal(nngp, K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2))
+    assert np.array_equal(ntk, K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2))
     # the diagonal by the scalar recursion (angle 0: K <- sb2 + sw2 q / 2, Kdot = sw2 / 2)
     for i in range(len(X)):
         q = sb2 + sw2 * float(X[i] @ X[i]) / X.shape[1]
@@ -371,27 +318,6 @@ def test_ntk_kernel_returns_nngp_and_exact_relu_diagonal():
             theta = theta * sw2 / 2.0 + q
         assert math.isclose(float(ntk[i, i]), theta, rel_tol=1e-14)
         assert math.isclose(float(nngp[i, i]), q, rel_tol=1e-14)
-    with pytest.raises(TypeError, match="return_nngp"):
-        K.ntk_kernel(X, depth=1, return_nngp=1)
-
-
-def test_bad_inputs_of_the_revised_demos():
-    with pytest.raises(ValueError, match="activation"):
-        K.lazy_training_demo(activation="sigmoid")
-    with pytest.raises(ValueError, match="N"):
-        K.double_descent_demo(N=1)
-    with pytest.raises(ValueError, match="ps"):
-        K.double_descent_demo(N=50, ps=(10, 60))
-    with pytest.raises(ValueError, match="offset"):
-        K.double_descent_demo(offset=-1.0)
-    with pytest.raises(ValueError, match="delta"):
-        K.norm_bound_demo(delta=0.0)
-    with pytest.raises(ValueError, match="delta"):
-        K.rademacher_demo(delta=1.5)
-    with pytest.raises(ValueError, match="dev_n"):
-        K.rademacher_demo(dev_n=1)
-    with pytest.raises(ValueError, match="beta"):
-        K.weak_features_risk(40, 10, np.zeros((2, 2)), 0.5)
 
 
 def _reference_recursion(X, depth, sw2, sb2, activation):
@@ -419,7 +345,7 @@ def _reference_recursion(X, depth, sw2, sb2, activation):
                     u = np.sqrt(a) * Z1
                     v = b / np.sqrt(a) * Z1 + np.sqrt(max(c - b * b / a, 0.0)) * Z2
                     Kn[i, j] = np.sum(W * erf(u) * erf(v))
-                    Kd[i, j] = np.sum(W * (4 / np.pi) * np.exp(-u**2 - v**2))
+                    Kd[i, j] = np.sum(W * (4 / np.pi) * np.exp(-(u**2) - v**2))
         K = sb2 + sw2 * Kn
         T = T * sw2 * Kd + K
     return K, T
@@ -433,16 +359,88 @@ def K_step(a, b, c):
     return float(K.step_expectation(a, b, c))
 
 
-@pytest.mark.parametrize("depth, sw2, sb2, activation", [
-    (1, 2.0, 0.1, "relu"), (3, 1.5, 0.3, "relu"), (2, 1.3, 0.2, "erf"), (3, 2.5, 0.0, "erf")])
+@pytest.mark.parametrize(
+    "depth, sw2, sb2, activation",
+    [(1, 2.0, 0.1, "relu"), (3, 1.5, 0.3, "relu"), (2, 1.3, 0.2, "erf"), (3, 2.5, 0.0, "erf")],
+)
 def test_kernel_recursion_against_independent_quadrature(depth, sw2, sb2, activation):
     X = rng(3).standard_normal((5, 4))
     X[4] = -X[0]  # an anti-parallel pair
     Kref, Tref = _reference_recursion(X, depth, sw2, sb2, activation)
-    Kn = K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation).numpy()
-    Kt = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
-    Tn = (Kt[1] if isinstance(Kt, tuple) else Kt).numpy()
+    Kn = K.nngp_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
+    Tn = K.ntk_kernel(X, depth=depth, sw2=sw2, sb2=sb2, activation=activation)
     # 1e-6: the accuracy of 240-point Gauss-Hermite quadrature for erf at these variances (the ReLU
     # route is exact to rounding); a 1% error in any constant of the recursion is 1e4 times larger
     np.testing.assert_allclose(Kn, Kref, rtol=1e-6, atol=1e-10)
     np.testing.assert_allclose(Tn, Tref, rtol=1e-6, atol=1e-10)
+
+
+# ------------------------------------------------------------------ the subpackage's new guarantees
+@pytest.mark.parametrize("sw2", [1.69, 2.0, 0.3])
+def test_relu_ntk_diagonal_is_exact_in_float64(sw2):
+    # defect (a): the diagonal of K-dot was filled in float32 (sw2/2 = 0.845 has no exact float32),
+    # a relative error 1.7e-8 at X = [[1]], depth 1, sw2 = 1.69
+    for depth in (1, 4):
+        q = sw2 * 1.0
+        theta = q
+        for _ in range(depth):
+            q = sw2 * q / 2.0
+            theta = theta * sw2 / 2.0 + q
+        got = K.ntk_kernel([[1.0]], depth=depth, sw2=sw2)[0, 0]
+        assert abs(got / theta - 1) < 1e-15
+        nngp, ntk = K.ntk_kernel(np.array([[1.0], [2.0]]), depth=depth, sw2=sw2, return_nngp=True)
+        assert abs(ntk[0, 0] / theta - 1) < 1e-15 and abs(nngp[0, 0] / q - 1) < 1e-15
+
+
+def test_krr_fit_singular_gram_gives_minimum_norm_solution():
+    # defect (b): a singular K with lam = 0 gave coefficients of size 1e15
+    x = np.linspace(-1, 1, 5)[:, None]
+    Kx = K.gaussian_kernel(np.vstack([x, x[:2]]), lengthscale=0.5)  # two repeated points: rank 5 of 7
+    y = np.sin(3 * np.vstack([x, x[:2]])[:, 0])
+    alpha = K.krr_fit(Kx, y, 0.0)
+    assert np.abs(alpha).max() < 1e6
+    np.testing.assert_allclose(alpha, np.linalg.pinv(Kx, hermitian=True) @ y, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(Kx @ alpha, y, atol=1e-8)  # still interpolates (y is consistent)
+    # an invertible K is solved as before
+    Ki = K.gaussian_kernel(x, lengthscale=0.5)
+    np.testing.assert_allclose(K.krr_fit(Ki, y[:5], 0.0), np.linalg.solve(Ki, y[:5]), rtol=1e-12)
+
+
+def test_kernels_tensor_in_tensor_out(dtype, device):
+    X = np.random.default_rng(8).standard_normal((6, 3))
+    Xt = torch.as_tensor(X, dtype=dtype, device=device)
+    tol = 1e-5 if dtype == torch.float32 else 1e-13
+    for fn in (K.nngp_kernel, K.ntk_kernel):
+        for act in K.GAUSSIAN_MAPS:
+            out = fn(Xt, depth=2, sb2=0.1, activation=act)
+            assert out.dtype == dtype and out.device.type == torch.device(device).type
+            ref = fn(X, depth=2, sb2=0.1, activation=act)
+            np.testing.assert_allclose(out.cpu().double().numpy(), ref, rtol=tol, atol=tol)
+    net = mlp(3, 16, 1, dtype=torch.float64, device=device, seed=0)
+    emp = K.empirical_ntk(net, Xt)
+    assert emp.dtype == dtype and emp.device.type == torch.device(device).type
+    np.testing.assert_allclose(emp.cpu().double().numpy(), K.empirical_ntk(net, X), rtol=tol, atol=tol)
+    arc = K.arccos_kernel(Xt, Xt, n=1)
+    np.testing.assert_allclose(arc.cpu().double().numpy(), K.arccos_kernel(X, X, n=1), rtol=tol, atol=tol)
+
+
+def test_gaussian_maps_match_the_public_expectations():
+    k11, k12, k22 = np.array([1.3, 0.5]), np.array([0.4, -0.2]), np.array([0.7, 2.0])
+    t = [torch.as_tensor(v) for v in (k11, k12, k22)]
+    relu, erf = K.GAUSSIAN_MAPS["relu"], K.GAUSSIAN_MAPS["erf"]
+    np.testing.assert_allclose(relu.value(*t).numpy(), K.relu_expectation(k11, k12, k22), rtol=1e-15)
+    np.testing.assert_allclose(relu.derivative(*t).numpy(), K.step_expectation(k11, k12, k22), rtol=1e-15)
+    np.testing.assert_allclose(erf.value(*t).numpy(), K.erf_expectation(k11, k12, k22), rtol=1e-15)
+    np.testing.assert_allclose(erf.derivative(*t).numpy(), K.erf_derivative_expectation(k11, k12, k22), rtol=1e-15)
+    # erf expectations by Monte Carlo (the closed forms are independent of the recursion's tests)
+    from scipy.special import erf as erf_np
+
+    g = np.random.default_rng(9).standard_normal((2, 2_000_000))
+    L = np.linalg.cholesky(np.array([[1.3, 0.4], [0.4, 0.7]]))
+    u, v = L @ g
+    assert np.mean(erf_np(u) * erf_np(v)) == pytest.approx(float(K.erf_expectation(1.3, 0.4, 0.7)), abs=3e-3)
+    dphi = lambda z: 2 / np.sqrt(np.pi) * np.exp(-(z**2))  # noqa: E731
+    assert np.mean(dphi(u) * dphi(v)) == pytest.approx(float(K.erf_derivative_expectation(1.3, 0.4, 0.7)), abs=3e-3)
+    assert K.KERNEL_ACTIVATIONS == tuple(K.GAUSSIAN_MAPS)
+    with pytest.raises(ValueError, match="GAUSSIAN_MAPS"):
+        K.ntk_kernel(np.ones((2, 2)), depth=1, activation="tanh")

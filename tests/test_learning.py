@@ -1,4 +1,9 @@
-"""Tests of dlmath.learning (Part I: risk, ERM, networks, error decomposition)."""
+"""Tests of dlmath.learning (Part I: risk, ERM, networks, error decomposition).
+
+The bad-input cases (each a call, its exception and the argument named) are in
+tests/conventions/learning.py and run by tests/test_conventions.py.
+"""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +15,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
+from conftest import tolerance  # noqa: E402
 from dlmath import learning, nets  # noqa: E402
+from dlmath.learning._common import _safe_ratio, _unit_quadrature  # noqa: E402
+from dlmath.learning.finite_class import _threshold_sup_devs  # noqa: E402
+from dlmath.learning.relu_networks import _rescaling_change, _sharp_lipschitz_net  # noqa: E402
 from dlmath.results import verify  # noqa: E402
 
 # ------------------------------------------------------------------------------------------
@@ -39,7 +49,7 @@ def test_bayes_standard_errors_match_their_closed_form():
     n = 200_000
     res = learning.bayes_excess_risk_demo(n=n, seed=5)
     a = np.abs(res.ts - 0.5)
-    se = np.sqrt((a - a ** 4) / n)
+    se = np.sqrt((a - a**4) / n)
     keep = a > 0
     assert np.allclose(res.se[keep], se[keep], rtol=0.03, atol=0)
     # regression: with g = p_k - f* and Y = f* + eps/2 the difference is g^2 - g eps, of variance
@@ -50,8 +60,8 @@ def test_bayes_standard_errors_match_their_closed_form():
     for j, k in enumerate(res.reg_degrees):
         phi = learning.legendre_features(xq, int(k))
         g = phi @ (phi.T @ (wq * fq)) - fq
-        m2, m4 = wq @ g ** 2, wq @ g ** 4
-        assert res.reg_se[j] == pytest.approx(math.sqrt((m4 - m2 ** 2 + m2) / n), rel=0.03)
+        m2, m4 = wq @ g**2, wq @ g**4
+        assert res.reg_se[j] == pytest.approx(math.sqrt((m4 - m2**2 + m2) / n), rel=0.03)
 
 
 def test_bayes_regression_quadrature_closed_form():
@@ -60,17 +70,6 @@ def test_bayes_regression_quadrature_closed_form():
     assert res.reg_predicted[0] == pytest.approx(0.5, abs=1e-14)
     assert res.reg_predicted[1] == pytest.approx(0.5 - 3 / math.pi**2, abs=1e-14)
     assert res.mc_excess[0] == 0.0
-
-
-def test_bayes_bad_input():
-    with pytest.raises(ValueError, match="ts"):
-        learning.bayes_excess_risk_demo(ts=[0.2, 1.5])
-    with pytest.raises(ValueError, match="n"):
-        learning.bayes_excess_risk_demo(n=10)
-    with pytest.raises(TypeError, match="n"):
-        learning.bayes_excess_risk_demo(n=1e5)
-    with pytest.raises(ValueError, match="seed"):
-        learning.bayes_excess_risk_demo(n=1000, seed=-1)
 
 
 # ------------------------------------------------------------------------------------------
@@ -95,8 +94,9 @@ def test_finite_class_bound_holds_and_rate():
 
 @pytest.mark.theorem("learning.finite_class_uniform_bound")
 def test_finite_class_other_configuration():
-    res = learning.finite_class_demo(n=100, n_rep=300, delta=0.05, grid=21, indep_n=2000,
-                                     class_sizes=(10, 10**4, 10**6, 10**8, 10**11), seed=3)
+    res = learning.finite_class_demo(
+        n=100, n_rep=300, delta=0.05, grid=21, indep_n=2000, class_sizes=(10, 10**4, 10**6, 10**8, 10**11), seed=3
+    )
     verify("learning.finite_class_uniform_bound", res, label="quantile")
     verify("learning.finite_class_uniform_bound", res, label="rate")
 
@@ -114,7 +114,7 @@ def test_independent_quantile_matches_simulation():
     assert p_below > delta - 4 * se
     # a single predictor: the two-sided binomial tail, by direct summation
     k = np.arange(n + 1)
-    pmf = np.array([math.comb(n, int(j)) for j in k], dtype=float) / 2.0 ** n
+    pmf = np.array([math.comb(n, int(j)) for j in k], dtype=float) / 2.0**n
     q1 = learning.independent_sup_quantile(n, 1, delta)
     assert pmf[np.abs(k / n - 0.5) > q1 + 1e-12].sum() <= delta
     assert pmf[np.abs(k / n - 0.5) > q1 - 1 / n + 1e-12].sum() > delta
@@ -132,7 +132,7 @@ def test_threshold_risk_closed_form_against_sampling():
 
 def test_sup_deviation_vectorisation_matches_loop():
     grid = np.linspace(0, 1, 11)
-    devs, excess = learning._threshold_sup_devs(37, 5, grid, np.random.default_rng(7), chunk=2)
+    devs, excess = _threshold_sup_devs(37, 5, grid, np.random.default_rng(7), chunk=2)
     gen = np.random.default_rng(7)
     risk = learning.threshold_risk(grid)
     x = gen.random((2, 37))
@@ -141,31 +141,6 @@ def test_sup_deviation_vectorisation_matches_loop():
         emp = np.array([np.mean((x[r] > t) != y[r]) for t in grid])
         assert devs[r] == pytest.approx(np.max(np.abs(emp - risk)), abs=1e-15)
         assert excess[r] == pytest.approx(risk[np.argmin(emp)] - risk.min(), abs=1e-15)
-
-
-def test_finite_class_bad_input():
-    with pytest.raises(ValueError, match="delta"):
-        learning.finite_class_demo(delta=1.0)
-    with pytest.raises(ValueError, match="grid"):
-        learning.finite_class_demo(grid=1)
-    with pytest.raises(ValueError, match="n_rep"):
-        learning.finite_class_demo(n_rep=1)
-    with pytest.raises(ValueError, match="t"):
-        learning.threshold_risk(1.2)
-    with pytest.raises(ValueError, match="flip"):
-        learning.threshold_risk(0.5, flip=0.7)
-    with pytest.raises(ValueError, match="class_sizes"):
-        learning.finite_class_demo(class_sizes=(10, 100))
-    with pytest.raises(ValueError, match="class_sizes"):
-        learning.finite_class_demo(class_sizes=(0, 10**5, 10**6))
-    with pytest.raises(ValueError, match="indep_n"):
-        learning.finite_class_demo(indep_n=1)
-    with pytest.raises(ValueError, match="m"):
-        learning.independent_sup_quantile(10, 0, 0.1)
-    with pytest.raises(TypeError, match="n"):
-        learning.independent_sup_quantile(10.0, 5, 0.1)
-    with pytest.raises(ValueError, match="delta"):
-        learning.independent_sup_quantile(10, 5, 0.0)
 
 
 # ------------------------------------------------------------------------------------------
@@ -196,17 +171,6 @@ def test_ols_fixed_design_standard_errors_match_their_closed_form():
     assert np.allclose(res.se_fixed, se, rtol=0.1, atol=0)
 
 
-def test_ols_bad_input():
-    with pytest.raises(ValueError, match="dims"):
-        learning.ols_risk_demo(n=20, dims=(5, 19))
-    with pytest.raises(ValueError, match="sigma"):
-        learning.ols_risk_demo(sigma=0.0)
-    with pytest.raises(TypeError, match="dims"):
-        learning.ols_risk_demo(dims=5)
-    with pytest.raises(ValueError, match="n_rep"):
-        learning.ols_risk_demo(n_rep=0)
-
-
 # ------------------------------------------------------------------------------------------
 # learning.relu_network_properties
 # ------------------------------------------------------------------------------------------
@@ -218,24 +182,24 @@ def test_relu_properties(widths):
     res = learning.relu_properties_demo(widths=widths, n_points=2000, seed=1)
     for label in ("lipschitz", "cpwl", "rescaling", "count"):
         verify("learning.relu_network_properties", res, label=label)
-    assert 0.0 < res.max_ratio < 0.9                     # a random network is far from the bound
+    assert 0.0 < res.max_ratio < 0.9  # a random network is far from the bound
     assert res.n_pieces > 1
 
 
 def test_relu_sharp_instance_is_full_rank_and_attains_the_bound():
     w = (3, 5, 4, 2)
-    net = learning._sharp_lipschitz_net(w, np.random.default_rng(2), "cpu")
+    net = _sharp_lipschitz_net(w, np.random.default_rng(2), "cpu")
     mats = [m.weight.detach().numpy() for m in net if isinstance(m, torch.nn.Linear)]
     for mat in mats:
         sv = np.linalg.svd(mat, compute_uv=False)
-        assert sv[-1] > 1e-6                             # full rank: Frobenius > spectral
+        assert sv[-1] > 1e-6  # full rank: Frobenius > spectral
         assert np.linalg.norm(mat) > 1.1 * sv[0]
     x0 = torch.zeros(1, 3, dtype=torch.float64)
     h = x0
     for mod in list(net)[:-1]:
         h = mod(h)
         if isinstance(mod, torch.nn.Linear):
-            assert torch.allclose(h, torch.ones_like(h), atol=1e-12)   # all neurons active at 0
+            assert torch.allclose(h, torch.ones_like(h), atol=1e-12)  # all neurons active at 0
     jac = np.linalg.multi_dot(mats[::-1])
     assert np.linalg.norm(jac, 2) == pytest.approx(np.prod([np.linalg.norm(m, 2) for m in mats]), rel=1e-12)
 
@@ -244,7 +208,7 @@ def test_relu_gradient_norms_match_finite_differences():
     widths = (2, 8, 8, 3)
     res = learning.relu_properties_demo(widths=widths, n_points=20, seed=4)
     net = nets.feedforward(widths, dtype=torch.float64, seed=4)
-    x = np.random.default_rng(4).standard_normal((20, 2))       # the demo's inputs
+    x = np.random.default_rng(4).standard_normal((20, 2))  # the demo's inputs
     h = 1e-7
     for i in range(5):
         cols = []
@@ -262,24 +226,10 @@ def test_relu_param_count_and_spectral_product():
     assert learning.relu_param_count((3, 64, 64, 1)) == 4 * 64 + 65 * 64 + 65 * 1
     net = nets.feedforward((4, 7, 2), dtype=torch.float64, seed=3)
     assert learning.relu_param_count((4, 7, 2)) == nets.count_parameters(net)
-    expected = np.prod([np.linalg.svd(m.weight.detach().numpy(), compute_uv=False)[0]
-                        for m in net if isinstance(m, torch.nn.Linear)])
+    expected = np.prod(
+        [np.linalg.svd(m.weight.detach().numpy(), compute_uv=False)[0] for m in net if isinstance(m, torch.nn.Linear)]
+    )
     assert learning.spectral_norm_product(net) == pytest.approx(expected, rel=1e-12)
-
-
-def test_relu_bad_input():
-    with pytest.raises(ValueError, match="widths"):
-        learning.relu_properties_demo(widths=(3,))
-    with pytest.raises(ValueError, match="widths"):
-        learning.relu_properties_demo(widths=(3, 0, 1))
-    with pytest.raises(ValueError, match="n_points"):
-        learning.relu_properties_demo(n_points=0)
-    with pytest.raises(TypeError, match="widths"):
-        learning.relu_param_count(5)
-    with pytest.raises(TypeError, match="model"):
-        learning.spectral_norm_product("net")
-    with pytest.raises(ValueError, match="model"):
-        learning.spectral_norm_product(torch.nn.ReLU())
 
 
 # ------------------------------------------------------------------------------------------
@@ -294,16 +244,16 @@ def test_error_decomposition_bound(gd_steps):
         res = learning.error_decomposition_demo(gd_steps=gd_steps, seed=seed)
         verify("learning.error_decomposition", res, label="approximation")
         assert res.min_slack >= -1e-12
-        assert np.all(np.diff(res.approx) <= 1e-12)                  # approximation decreases
-        assert res.parseval_err <= 1e-12                             # Parseval
-        assert np.all(res.estimation >= -1e-12)                      # f_F minimises R over F
-        assert np.all(res.optimization >= -1e-12)                    # f_hat minimises R_hat over F
+        assert np.all(np.diff(res.approx) <= 1e-12)  # approximation decreases
+        assert res.parseval_err <= 1e-12  # Parseval
+        assert np.all(res.estimation >= -1e-12)  # f_F minimises R over F
+        assert np.all(res.optimization >= -1e-12)  # f_hat minimises R_hat over F
         assert np.all(res.total_excess >= res.approx - 1e-12)
         assert res.realised_ratio <= 1.0 + 1e-9
     # independent closed form: degree 1 projection of sin(2 pi x) leaves 1/2 - 3/pi^2
     assert res.approx[0] == pytest.approx(0.5 - 3 / math.pi**2, abs=1e-13)
     if gd_steps == 5:
-        assert res.optimization[-1] > 1e-3                           # early stopping is visible
+        assert res.optimization[-1] > 1e-3  # early stopping is visible
 
 
 @pytest.mark.theorem("learning.error_decomposition")
@@ -348,15 +298,100 @@ def test_legendre_features_orthonormal():
     assert np.allclose(phi.T @ (phi * (weights / 2)[:, None]), np.eye(10), atol=1e-13)
 
 
-def test_error_decomposition_bad_input():
-    with pytest.raises(ValueError, match="degrees"):
-        learning.error_decomposition_demo(degrees=(1, 60), n=50)
-    with pytest.raises(ValueError, match="gd_steps"):
-        learning.error_decomposition_demo(gd_steps=-1)
-    with pytest.raises(ValueError, match="degree"):
-        learning.legendre_features([0.1, 0.2], -1)
-    with pytest.raises(ValueError, match="x"):
-        learning.legendre_features([[0.1]], 2)
+def test_legendre_features_in_both_precisions(dtype, device):
+    x = np.linspace(0.0, 1.0, 7)
+    ref = learning.legendre_features(x, 5)
+    assert isinstance(ref, np.ndarray) and ref.dtype == np.float64 and ref.shape == (7, 6)
+    out = learning.legendre_features(torch.as_tensor(x, dtype=dtype, device=device), 5)
+    assert isinstance(out, torch.Tensor) and out.dtype == dtype and out.device.type == device
+    np.testing.assert_allclose(out.cpu().double().numpy(), ref, rtol=tolerance(dtype), atol=tolerance(dtype))
+    # the closed forms of the first three: 1, sqrt(3)(2x - 1), sqrt(5)(6x^2 - 6x + 1)
+    np.testing.assert_allclose(
+        ref[:, :3],
+        np.stack([np.ones_like(x), math.sqrt(3) * (2 * x - 1), math.sqrt(5) * (6 * x**2 - 6 * x + 1)], axis=1),
+        atol=1e-13,
+    )
+
+
+def test_threshold_risk_in_both_precisions(dtype, device):
+    t = [0.0, 0.3, 0.55, 1.0]
+    expected = 0.2 + 0.6 * np.abs(np.array(t) - 0.3)
+    out = learning.threshold_risk(torch.tensor(t, dtype=dtype, device=device))
+    assert isinstance(out, torch.Tensor) and out.dtype == dtype and out.device.type == device
+    np.testing.assert_allclose(out.cpu().double().numpy(), expected, rtol=tolerance(dtype))
+    ref = learning.threshold_risk(np.array(t))
+    assert isinstance(ref, np.ndarray)
+    np.testing.assert_allclose(ref, expected, rtol=1e-15)
+    # a number gives a float, a nested list an array of its shape
+    assert isinstance(learning.threshold_risk(0.55), float)
+    assert learning.threshold_risk([[0.3], [0.8]]).shape == (2, 1)
+
+
+def test_safe_ratio_and_quadrature():
+    num, den = np.array([1.0, 0.0, 2.0, -1.0]), np.array([2.0, 0.0, 0.0, -0.5])
+    # den > 0: the ratio; den <= 0: inf where num exceeds it (a violated bound), else 0
+    assert _safe_ratio(num, den).tolist() == [0.5, 0.0, np.inf, 0.0]
+    xq, wq = _unit_quadrature(10)
+    assert np.all((xq > 0) & (xq < 1)) and wq.sum() == pytest.approx(1.0, abs=1e-15)
+    assert wq @ xq**19 == pytest.approx(1 / 20, rel=1e-13)  # exact up to degree 19
+
+
+def test_rescaling_without_the_bias_is_not_a_symmetry():
+    net = nets.feedforward((3, 8, 8, 2), dtype="float64", seed=5)
+    x = torch.as_tensor(np.random.default_rng(5).standard_normal((50, 3)))
+    with torch.no_grad():
+        out = net(x)
+    assert _rescaling_change(net, x, out, scale_bias=True) < 1e-11
+    assert _rescaling_change(net, x, out, scale_bias=False) > 1e-2
+
+
+def test_relu_properties_on_device(device):
+    res = learning.relu_properties_demo(widths=(2, 16, 16, 2), n_points=200, seed=2, device=device)
+    for label in ("lipschitz", "cpwl", "rescaling", "count"):
+        verify("learning.relu_network_properties", res, label=label)
+    if device != "cpu":
+        cpu = learning.relu_properties_demo(widths=(2, 16, 16, 2), n_points=200, seed=2)
+        assert res.lip_bound == pytest.approx(cpu.lip_bound, rel=1e-10)
+        np.testing.assert_allclose(res.grad_norms, cpu.grad_norms, rtol=1e-9)
+        assert res.n_pieces == cpu.n_pieces
+
+
+def test_default_thresholds_are_the_old_grid():
+    # the defaults are a tuple now; they are the grid np.linspace(0.1, 0.9, 9) up to rounding
+    import inspect
+
+    ts = inspect.signature(learning.bayes_excess_risk_demo).parameters["ts"].default
+    assert isinstance(ts, tuple)
+    np.testing.assert_allclose(ts, np.linspace(0.1, 0.9, 9), rtol=1e-15)
+    degrees = inspect.signature(learning.error_decomposition_demo).parameters["degrees"].default
+    assert degrees == tuple(range(1, 13))
+
+
+def test_facade_keeps_every_name_and_publishes_it():
+    old = [
+        "BayesExcessResult",
+        "bayes_excess_risk_demo",
+        "FiniteClassResult",
+        "finite_class_demo",
+        "threshold_risk",
+        "independent_sup_quantile",
+        "OLSRiskResult",
+        "ols_risk_demo",
+        "ReluPropertiesResult",
+        "relu_properties_demo",
+        "relu_param_count",
+        "spectral_norm_product",
+        "ErrorDecompositionResult",
+        "error_decomposition_demo",
+        "legendre_features",
+    ]
+    assert sorted(learning.__all__) == sorted(old)
+    for name in old:
+        assert getattr(learning, name).__module__ == "dlmath.learning", name
+    from dlmath.results import declarations
+
+    demos = {d.demo for d in declarations("learning")}
+    assert demos and all(d.startswith("dlmath.learning.") and d.count(".") == 2 for d in demos), demos
 
 
 # ------------------------------------------------------------------------------------------
@@ -373,7 +408,8 @@ def test_plots_draw():
         learning.error_decomposition_demo(),
     ]
     for res in results:
-        res.plot()
+        assert isinstance(res.plot(), Figure)
         assert res.summary()
+    results[1].plot_class_size()
     results[3].plot_line()
     plt.close("all")

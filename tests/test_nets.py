@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 import torch
 
-from dlmath import nets
+from dlmath import nets, utils
 
 
 def _manual_ntk_forward(net, x, sw2, sb2, phi):
     """The NTK-parameterised forward pass written out from the formula."""
     h = None
     inp = x
-    for index, layer in enumerate(net.layers):
+    for layer in net.layers:
         fan_in = layer.weight.shape[1]
         h = math.sqrt(sw2 / fan_in) * inp @ layer.weight.T + math.sqrt(sb2) * layer.bias
         inp = phi(h)
@@ -120,3 +120,69 @@ def test_mlp_same_weights_on_cuda():
     gpu = nets.mlp(3, 8, 2, dtype=torch.float64, seed=4, device="cuda")
     x = torch.randn(5, 3, dtype=torch.float64)
     assert torch.allclose(cpu(x), gpu(x.cuda()).cpu(), atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# the registry, the seeded initialisation and the input contract of every network
+
+
+def test_activation_registry_is_the_one_dispatch():
+    x = torch.linspace(-2, 2, 9, dtype=torch.float64)
+    expected = {"relu": x.clamp(min=0), "erf": torch.erf(x), "tanh": torch.tanh(x), "identity": x}
+    assert set(nets.ACTIVATIONS) == set(expected)
+    for name, value in expected.items():
+        torch.testing.assert_close(nets.activation_function(name)(x), value, rtol=0, atol=0)
+        torch.testing.assert_close(nets.activation_module(name)(x), value, rtol=0, atol=0)
+    # a feedforward network and an MLP use the same registry entry
+    ff = nets.feedforward([1, 3, 1], activation="erf")
+    assert type(ff[1]) is nets.ACTIVATIONS["erf"].module
+
+
+def test_seeded_normal_is_a_float64_draw_then_cast():
+    a = nets.seeded_normal(utils.torch_generator(3), (4, 5), 0.5)
+    b = nets.seeded_normal(utils.torch_generator(3), (4, 5), 0.5, dtype="float32")
+    assert a.dtype == torch.float64 and b.dtype == torch.float32
+    torch.testing.assert_close(b, a.float(), rtol=0, atol=0)
+    ref = torch.randn(4, 5, generator=utils.torch_generator(3), dtype=torch.float64) * 0.5
+    torch.testing.assert_close(a, ref, rtol=0, atol=0)
+
+
+def test_he_init_statistics_and_zero_biases():
+    conv = torch.nn.Conv2d(8, 64, 3)
+    nets.he_init_(conv, utils.torch_generator(0))
+    assert torch.count_nonzero(conv.bias) == 0
+    fan_in = 8 * 9
+    var = conv.weight.double().var().item()
+    # 64*8*9 = 4608 draws: the sample variance is within 5 standard errors (sqrt(2/n) relative)
+    assert abs(var / (2.0 / fan_in) - 1) < 5 * (2 / conv.weight.numel()) ** 0.5
+    assert abs(var / (1.0 / fan_in) - 1) > 0.5  # not LeCun's 1/fan_in
+
+
+def test_networks_take_numpy_and_name_a_dtype_mismatch(dtype):
+    net = nets.mlp(3, 8, 1, dtype=dtype)
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    out = net(x)
+    assert isinstance(out, torch.Tensor) and out.dtype == dtype
+    torch.testing.assert_close(out, net(torch.as_tensor(x, dtype=dtype)))
+    other = torch.float64 if dtype == torch.float32 else torch.float32
+    with pytest.raises(TypeError, match=r"x has dtype .* but the network's is"):
+        net(torch.zeros(2, 3, dtype=other))
+    with pytest.raises(TypeError, match="x must be a tensor or a NumPy array"):
+        net("abc")
+    with pytest.raises(TypeError, match="x must be real"):
+        net(np.ones((2, 3)) * 1j)
+
+
+def test_dtype_accepts_torch_and_string_alike():
+    a = nets.mlp(2, 4, 1, dtype=torch.float64)
+    b = nets.mlp(2, 4, 1, dtype="float64")
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert q.dtype == torch.float64
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+def test_unavailable_device_is_a_clear_error():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA; the error path is for machines without it")
+    with pytest.raises(ValueError, match="not available"):
+        nets.mlp(2, 4, 1, device="cuda")

@@ -7,6 +7,7 @@ runtime dependencies (plus ``ipykernel``, which any Jupyter installation has), i
 working directory: no MyST-NB, no Sphinx, no source tree on the path. Every theorem check that a
 chapter displays must pass there too.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -19,7 +20,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, chapter_files
+from book_config import ROOT, chapter_files
 from dlmath.results import CHECK_METADATA_KEY as CHECK_KEY
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.book]
@@ -29,16 +30,22 @@ KERNEL = "dlmath-runtime"
 
 
 def _pip(python: pathlib.Path, *args: str) -> None:
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args],
-                   check=True, cwd=ROOT, capture_output=True, text=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="session")
 def runtime_kernel(tmp_path_factory) -> pathlib.Path:
     """A Jupyter data folder with the kernel ``dlmath-runtime`` of ``.venv-runtime``."""
     python = RUNTIME_VENV / "bin" / "python"
-    inputs = b"".join((ROOT / f).read_bytes() for f in
-                      ("pyproject.toml", "requirements/lock.txt", "requirements/torch-cpu.txt"))
+    inputs = b"".join(
+        (ROOT / f).read_bytes() for f in ("pyproject.toml", "requirements/lock.txt", "requirements/torch-cpu.txt")
+    )
     stamp = RUNTIME_VENV / ".installed"
     key = hashlib.sha256(inputs).hexdigest()
     if not (python.is_file() and stamp.is_file() and stamp.read_text() == key):
@@ -51,12 +58,22 @@ def runtime_kernel(tmp_path_factory) -> pathlib.Path:
     # the package as it is now (a non-editable install, like a reader's)
     _pip(python, "--no-deps", "--force-reinstall", ".")
     probe = subprocess.run(
-        [str(python), "-c", "import importlib.util as u; print(u.find_spec('myst_nb') is None, "
-         "u.find_spec('sphinx') is None)"], capture_output=True, text=True, check=True)
+        [
+            str(python),
+            "-c",
+            "import importlib.util as u; print(u.find_spec('myst_nb') is None, u.find_spec('sphinx') is None)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout.split() == ["True", "True"], "the runtime environment must not hold the book's toolchain"
     prefix = tmp_path_factory.mktemp("jupyter")
-    subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(prefix), "--name", KERNEL],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "ipykernel", "install", "--prefix", str(prefix), "--name", KERNEL],
+        check=True,
+        capture_output=True,
+    )
     return prefix / "share" / "jupyter"
 
 
@@ -78,8 +95,13 @@ def _execute(path: str, jupyter_path: str, workdir: str, timeout: int) -> tuple[
         client.execute()
     except Exception as exc:  # the cell's error with its traceback
         return path, f"{type(exc).__name__}: {str(exc)[-3000:]}", []
-    checks = [copy.deepcopy(out["metadata"][CHECK_KEY]) for cell in nb.cells if cell.cell_type == "code"
-              for out in cell.get("outputs", []) if CHECK_KEY in out.get("metadata", {})]
+    checks = [
+        copy.deepcopy(out["metadata"][CHECK_KEY])
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if CHECK_KEY in out.get("metadata", {})
+    ]
     return path, None, checks
 
 
@@ -110,7 +132,10 @@ def test_every_chapter_runs_with_runtime_dependencies_only(book_html, runtime_ke
                 continue
             n_checks += len(checks)
             failures += [f"{page}: check failed in the reader's environment: {c}" for c in checks if not c["passed"]]
-            failures += [f"{page}: check keeps its wrong answer in the reader's environment: {c}" for c in checks
-                         if c.get("claim") != "illustration" and not c.get("rejects_wrong")]
+            failures += [
+                f"{page}: check keeps its wrong answer in the reader's environment: {c}"
+                for c in checks
+                if c.get("claim") != "illustration" and not c.get("rejects_wrong")
+            ]
     assert not failures, "\n\n".join(failures)
     assert n_checks >= len(pages) - 1, f"only {n_checks} theorem checks were displayed"

@@ -1,18 +1,26 @@
-"""Tests of dlmath.optimization (Part III: gradient methods, landscapes, implicit bias, NTK, mean field)."""
+"""Tests of dlmath.optimization (Part III: gradient methods, landscapes, implicit bias, NTK, mean field).
+
+The bad-input cases (one bad argument, the exception and the argument's name) are in
+tests/conventions/optimization.py, run by tests/test_conventions.py.
+"""
+
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 import torch
 
+from conftest import tolerance
 from dlmath import optimization as opt
 from dlmath.nets import mlp
+from dlmath.optimization.mean_field import _train_two_layer_ensemble
 from dlmath.results import verify
 
 # ------------------------------------------------------------------------------------------
-# Chapter 6
+# gradient_methods
 # ------------------------------------------------------------------------------------------
 
 
@@ -53,15 +61,6 @@ def test_gd_rates_pl_function_is_not_convex_and_gap_closed_form():
     np.testing.assert_allclose(sc.gap, closed, rtol=1e-12)
 
 
-def test_gd_rates_bad_input():
-    with pytest.raises(ValueError, match="case"):
-        opt.gd_rates_demo(case="concave")
-    with pytest.raises(ValueError, match="steps"):
-        opt.gd_rates_demo(steps=3)
-    with pytest.raises(TypeError, match="steps"):
-        opt.gd_rates_demo(steps=10.5)
-
-
 @pytest.mark.theorem("optimization.gd_nonconvex_stationarity")
 def test_stationarity_bound():
     res = opt.stationarity_demo(K=2000, lam=3.0)
@@ -73,11 +72,9 @@ def test_stationarity_bound():
     assert res.max_ratio >= 0.05
 
 
-def test_stationarity_bad_input():
-    with pytest.raises(ValueError, match="lam"):
-        opt.stationarity_demo(lam=0.0)
-    with pytest.raises(ValueError, match="K"):
-        opt.stationarity_demo(K=1)
+# ------------------------------------------------------------------------------------------
+# stochastic_gradient
+# ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.theorem("optimization.sgd_rates")
@@ -92,18 +89,16 @@ def test_sgd_stationary_and_decreasing_steps():
     assert np.max(np.abs(res.stationary_mse / naive - 1)) > 0.2
 
 
-def test_sgd_stationary_mse_closed_form_and_bad_input():
+def test_sgd_stationary_mse_closed_form():
     # one coordinate: AR(1) with variance eta^2 s^2 / (1 - (1 - eta lam)^2)
     eta, lam = 0.3, 0.7
     assert opt.sgd_stationary_mse(eta, [lam], 2.0) == pytest.approx(eta**2 * 2.0 / (1 - (1 - eta * lam) ** 2))
-    with pytest.raises(ValueError, match="eta"):
-        opt.sgd_stationary_mse(3.0, [1.0])
-    with pytest.raises(ValueError, match="lambdas"):
-        opt.sgd_stationary_mse(0.1, [-1.0])
-    with pytest.raises(ValueError, match="etas"):
-        opt.sgd_demo(etas=(0.1, 2.0))
-    with pytest.raises(ValueError, match="n_chains"):
-        opt.sgd_demo(n_chains=2)
+    # p coordinates share the noise: the mean of the one-coordinate laws
+    lams = [0.2, 0.7, 1.1]
+    one = [opt.sgd_stationary_mse(eta, [lam_i], 1.0) for lam_i in lams]
+    assert opt.sgd_stationary_mse(eta, lams, 1.0) == pytest.approx(np.mean(one), rel=1e-14)
+    # a tensor of eigenvalues gives the same float
+    assert opt.sgd_stationary_mse(eta, torch.tensor(lams)) == pytest.approx(opt.sgd_stationary_mse(eta, lams), rel=1e-6)
 
 
 def test_explicit_updates_agree_with_torch_optim():
@@ -112,20 +107,26 @@ def test_explicit_updates_agree_with_torch_optim():
     assert np.all(res.losses_explicit[:, -1] < res.losses_explicit[:, 0])
 
 
-def test_explicit_sgd_step_bad_input():
-    p = [torch.zeros(2, dtype=torch.float64)]
-    with pytest.raises(ValueError, match="lr"):
-        opt.explicit_sgd_step(p, p, [None], lr=-1.0)
-    with pytest.raises(ValueError, match="momentum"):
-        opt.explicit_sgd_step(p, p, [None], lr=0.1, momentum=1.0)
-    with pytest.raises(ValueError, match="nesterov"):
-        opt.explicit_sgd_step(p, p, [None], lr=0.1, nesterov=True)
-    with pytest.raises(ValueError, match="batch_size"):
-        opt.optimizer_agreement_demo(batch_size=0)
+@pytest.mark.parametrize(("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True)])
+def test_explicit_sgd_step_matches_torch_optim_sgd(momentum, nesterov, dtype, device):
+    gen = torch.Generator().manual_seed(0)
+    theta0 = torch.randn(5, generator=gen, dtype=torch.float64).to(dtype=dtype, device=device)
+    a = [theta0.clone()]
+    b = torch.nn.Parameter(theta0.clone())
+    sgd = torch.optim.SGD([b], lr=0.1, momentum=momentum, nesterov=nesterov)
+    bufs = [None]
+    for _ in range(5):
+        g = torch.randn(5, generator=gen, dtype=torch.float64).to(dtype=dtype, device=device)
+        opt.explicit_sgd_step(a, [g], bufs, lr=0.1, momentum=momentum, nesterov=nesterov)
+        b.grad = g.clone()
+        sgd.step()
+    assert a[0].dtype == dtype and a[0].device.type == device
+    torch.testing.assert_close(a[0], b.detach(), rtol=tolerance(dtype), atol=tolerance(dtype))
+    assert not torch.equal(a[0], theta0)
 
 
 # ------------------------------------------------------------------------------------------
-# Chapter 7
+# landscapes
 # ------------------------------------------------------------------------------------------
 
 
@@ -149,10 +150,22 @@ def test_linear_net_optimum_against_eckart_young():
     U, s, Vt = np.linalg.svd(Wls @ R)
     W2 = (U[:, :2] * s[:2]) @ Vt[:2] @ np.linalg.inv(R)
     assert L == pytest.approx(0.5 * np.sum((W2 @ X - Y) ** 2), rel=1e-10)
-    with pytest.raises(ValueError, match="k"):
-        opt.linear_net_optimum(X, Y, 5)
-    with pytest.raises(ValueError, match="k"):
-        opt.linear_net_landscape_demo(k=6)
+    assert isinstance(lam, np.ndarray) and lam.shape == (4,) and np.all(np.diff(lam) <= 0)
+
+
+def test_linear_net_optimum_tensor_in_tensor_out(dtype, device):
+    gen = np.random.default_rng(1)
+    X = gen.standard_normal((5, 40))
+    Y = gen.standard_normal((4, 40))
+    L, lam = opt.linear_net_optimum(X, Y, 2)
+    Lt, lamt = opt.linear_net_optimum(
+        torch.tensor(X, dtype=dtype, device=device), torch.tensor(Y, dtype=dtype, device=device), 2
+    )
+    assert isinstance(Lt, float)
+    assert lamt.dtype == dtype and lamt.device.type == device
+    # float32 inputs are rounded before the float64 computation: agreement to float32 precision
+    assert Lt == pytest.approx(L, rel=tolerance(dtype) * 10)
+    np.testing.assert_allclose(lamt.cpu().numpy(), lam, rtol=tolerance(dtype) * 10)
 
 
 def test_filter_normalized_direction_and_landscape():
@@ -167,10 +180,24 @@ def test_filter_normalized_direction_and_landscape():
     assert res.loss_2d[5, 5] == pytest.approx(res.trained_loss, rel=1e-12)
     assert res.loss_1d[5] == pytest.approx(res.trained_loss, rel=1e-12)
     assert res.trained_loss < 0.1 * res.initial_loss
-    with pytest.raises(TypeError, match="model"):
-        opt.filter_normalized_direction("net")
-    with pytest.raises(ValueError, match="resolution"):
-        opt.loss_landscape_demo(resolution=10)
+
+
+def test_filter_normalized_direction_dtype_device_and_seed(dtype, device):
+    net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 1)).to(
+        dtype=dtype, device=device
+    )
+    D = opt.filter_normalized_direction(net, seed=4)
+    E = opt.filter_normalized_direction(net, seed=4)
+    F = opt.filter_normalized_direction(net, seed=5)
+    for name, p in net.named_parameters():
+        assert D[name].dtype == dtype and D[name].device == p.device and D[name].shape == p.shape
+        torch.testing.assert_close(D[name], E[name], rtol=0, atol=0)
+    assert not torch.equal(D["0.weight"], F["0.weight"])
+
+
+# ------------------------------------------------------------------------------------------
+# implicit_bias
+# ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.theorem("optimization.implicit_min_norm")
@@ -181,11 +208,6 @@ def test_min_norm():
     assert res.rel_err_random_init <= 1e-10
     assert res.rel_err_sgd <= 1e-8
     assert res.dist_random_to_minnorm > 0.1  # from a random start the limit is NOT X^+ y
-
-
-def test_min_norm_bad_input():
-    with pytest.raises(ValueError, match="p"):
-        opt.min_norm_demo(n=20, p=10)
 
 
 @pytest.mark.theorem("optimization.implicit_max_margin")
@@ -205,7 +227,7 @@ def test_max_margin():
     assert res.svm_qp_rel_diff <= 1e-6
 
 
-def test_hard_margin_svm_kkt_and_bad_input():
+def test_hard_margin_svm_kkt_and_sklearn():
     gen = np.random.default_rng(5)
     X = gen.standard_normal((30, 3))
     y = np.sign(X @ np.array([1.0, -2.0, 0.5]))
@@ -221,10 +243,23 @@ def test_hard_margin_svm_kkt_and_bad_input():
     ws = clf.coef_.ravel()
     cos = ws @ w / np.linalg.norm(ws) / np.linalg.norm(w)
     assert cos > 0.9  # the intercept-free optimum differs, but the directions are close
-    with pytest.raises(ValueError, match="y"):
-        opt.hard_margin_svm(X, y * 2)
-    with pytest.raises(ValueError, match="separable"):
-        opt.hard_margin_svm(np.array([[1.0], [2.0]]), np.array([1.0, -1.0]))
+
+
+def test_hard_margin_svm_tensor_in_tensor_out(dtype, device):
+    gen = np.random.default_rng(5)
+    X = gen.standard_normal((30, 3))
+    y = np.sign(X @ np.array([1.0, -2.0, 0.5]))
+    w, a = opt.hard_margin_svm(X, y)
+    wt, at = opt.hard_margin_svm(torch.tensor(X, dtype=dtype, device=device), torch.tensor(y, dtype=dtype))
+    for t in (wt, at):
+        assert isinstance(t, torch.Tensor) and t.dtype == dtype and t.device.type == device
+    # float32 rounds the data (relative 6e-8); the SVM moves by a comparable relative amount
+    np.testing.assert_allclose(wt.cpu().numpy(), w, rtol=0, atol=1e-4 if dtype == torch.float32 else 1e-9)
+
+
+# ------------------------------------------------------------------------------------------
+# diagonal_networks
+# ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.theorem("optimization.implicit_diagonal_low_rank")
@@ -253,16 +288,23 @@ def test_diagonal_net_limit_kkt_and_l1():
     b1 = opt.min_l1_interpolant(X, y)
     np.testing.assert_allclose(X @ b1, y, atol=1e-9)
     assert np.abs(b1).sum() <= np.abs(np.linalg.pinv(X) @ y).sum() + 1e-9
-    with pytest.raises(ValueError, match="alpha"):
-        opt.diagonal_net_limit(X, y, 0.0)
-    with pytest.raises(ValueError, match="alphas"):
-        opt.diagonal_net_demo(alphas=(1.0, -1.0))
-    with pytest.raises(ValueError, match="y"):
-        opt.min_l1_interpolant(X, y[:3])
+
+
+def test_diagonal_net_limit_and_l1_tensor_in_tensor_out(dtype, device):
+    gen = np.random.default_rng(2)
+    X = gen.standard_normal((6, 15))
+    y = gen.standard_normal(6)
+    Xt, yt = torch.tensor(X, dtype=dtype, device=device), torch.tensor(y, dtype=dtype, device=device)
+    tol = 1e-4 if dtype == torch.float32 else 1e-9
+    for fn, args in ((opt.diagonal_net_limit, (1.0,)), (opt.min_l1_interpolant, ())):
+        out = fn(Xt, yt, *args)
+        assert isinstance(out, torch.Tensor) and out.dtype == dtype and out.device.type == device
+        ref = fn(Xt.double().cpu().numpy(), yt.double().cpu().numpy(), *args)
+        np.testing.assert_allclose(out.double().cpu().numpy(), ref, rtol=tol, atol=tol)
 
 
 # ------------------------------------------------------------------------------------------
-# Chapter 8
+# ntk_regime
 # ------------------------------------------------------------------------------------------
 
 
@@ -275,8 +317,35 @@ def test_ntk_gram_matrix_monte_carlo():
     mc = (X @ X.T) * (A.T @ A) / W.shape[0]
     np.testing.assert_allclose(opt.ntk_gram_matrix(X), mc, atol=5e-3)
     assert np.linalg.eigvalsh(opt.ntk_gram_matrix(X))[0] > 0
-    with pytest.raises(ValueError, match="X"):
-        opt.ntk_gram_matrix(np.zeros((2, 3)))
+
+
+def test_ntk_gram_matrix_is_the_arc_cosine_formula(dtype, device):
+    gen = np.random.default_rng(3)
+    X = gen.standard_normal((7, 4))  # not unit rows: the formula with the norms
+    nrm = np.linalg.norm(X, axis=1)
+    G = X @ X.T
+    theta = np.arccos(np.clip(G / np.outer(nrm, nrm), -1, 1))
+    np.testing.assert_allclose(opt.ntk_gram_matrix(X), G * (np.pi - theta) / (2 * np.pi), rtol=1e-13, atol=1e-15)
+    out = opt.ntk_gram_matrix(torch.tensor(X, dtype=dtype, device=device))
+    assert out.dtype == dtype and out.device.type == device
+    torch.testing.assert_close(
+        out.cpu().double(), torch.tensor(opt.ntk_gram_matrix(X)), rtol=tolerance(dtype) * 10, atol=tolerance(dtype)
+    )
+
+
+def test_empirical_ntk_of_du_network_is_its_first_layer_gram():
+    # only W1 is trained: the empirical NTK is (1/m) sum_r x_i . x_j 1{w_r x_i > 0} 1{w_r x_j > 0} / d
+    from dlmath.kernels import empirical_ntk
+    from dlmath.optimization.ntk_regime import _du_network
+
+    gen = np.random.default_rng(0)
+    X = gen.standard_normal((5, 3))
+    net = _du_network(3, 64, 1, torch.device("cpu"))
+    K = empirical_ntk(net, torch.tensor(X))
+    W = net.layers[0].weight.detach().numpy()
+    A = (X @ W.T > 0).astype(float)
+    np.testing.assert_allclose(K.numpy(), (X @ X.T) * (A @ A.T) / 64 / 3, rtol=1e-12, atol=1e-14)
+    assert [n for n, p in net.named_parameters() if p.requires_grad] == ["layers.0.weight"]
 
 
 @pytest.mark.theorem("optimization.ntk_global_convergence")
@@ -290,11 +359,9 @@ def test_ntk_training():
     assert np.all(res.loss_curves[-1] <= 1.05 * res.predicted_curve[0] * (1 - res.eta * res.lambda0 / 2) ** k + 1e-12)
 
 
-def test_ntk_training_bad_input():
-    with pytest.raises(ValueError, match="widths"):
-        opt.ntk_training_demo(widths=(201, 400))
-    with pytest.raises(ValueError, match="widths"):
-        opt.ntk_training_demo(widths=(200,))
+# ------------------------------------------------------------------------------------------
+# mean_field
+# ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.theorem("optimization.mean_field_limit")
@@ -303,8 +370,6 @@ def test_mean_field_fluctuations():
     verify("optimization.mean_field_limit", res)
     # the training-induced change is of order one at every width (not a vanishing effect)
     assert np.all(res.change_size > 0.1)
-    with pytest.raises(ValueError, match="activation"):
-        opt.mean_field_demo(activation="sigmoid")
     assert res.loss_curves[-1, -1] < 0.6 * res.loss_curves[-1, 0]  # the networks do learn
 
 
@@ -313,7 +378,7 @@ def test_batched_training_matches_modules():
     y = torch.rand(7, 1, dtype=torch.float64)
     nets = [mlp(3, 12, 1, parameterization="mean_field", dtype=torch.float64, seed=s) for s in (1, 2)]
     ref = mlp(3, 12, 1, parameterization="mean_field", dtype=torch.float64, seed=2)
-    opt._train_two_layer_ensemble(nets, X, y, 5, 0.3)
+    _train_two_layer_ensemble(nets, X, y, 5, 0.3)
     sgd = torch.optim.SGD(ref.parameters(), lr=0.3)
     for _ in range(5):
         sgd.zero_grad()
@@ -328,15 +393,39 @@ def test_scaling_contrast():
     assert abs(res.rate_move_mf) <= 0.15
     assert abs(res.rate_drift_mf) <= 0.15
     assert res.rate_drift_ntk <= -0.4
-    with pytest.raises(ValueError, match="dt"):
-        opt.scaling_contrast_demo(T=0.01, dt=0.02)
-    with pytest.raises(ValueError, match="T"):
-        opt.mean_field_demo(T=-1.0)
+
+
+# ------------------------------------------------------------------------------------------
+# layout
+# ------------------------------------------------------------------------------------------
+
+
+def test_facade_publishes_every_name_from_its_topic_module():
+    import importlib
+
+    topics = (
+        "gradient_methods",
+        "stochastic_gradient",
+        "landscapes",
+        "implicit_bias",
+        "diagonal_networks",
+        "ntk_regime",
+        "mean_field",
+    )
+    seen = []
+    for topic in topics:
+        mod = importlib.import_module(f"dlmath.optimization.{topic}")
+        for name in mod.__all__:
+            obj = getattr(opt, name)
+            assert obj is getattr(mod, name)
+            assert obj.__module__ == "dlmath.optimization" and obj.__source_module__ == mod.__name__
+            seen.append(name)
+    assert seen == list(opt.__all__)  # ordered topic by topic, every name once
 
 
 def test_results_are_frozen():
     res = opt.gd_rates_demo(case="strongly_convex", steps=20)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         res.max_ratio = 0.0  # type: ignore[misc]
     with pytest.raises(ValueError):
         res.gap[0] = 1.0

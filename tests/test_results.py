@@ -1,10 +1,22 @@
 import dataclasses
+import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import dlmath
-from dlmath.results import DemoResult, demo_result
+from dlmath import results as results_module
+from dlmath.results import (
+    CHECK_METADATA_KEY,
+    DemoResult,
+    TheoremCheck,
+    declaration,
+    declare_check,
+    demo_result,
+    glue,
+    theorem_check,
+)
 
 
 @demo_result
@@ -21,7 +33,7 @@ def test_result_is_frozen_and_read_only():
         res.rate = 1.0
     with pytest.raises(ValueError):
         res.xs[0] = 7.0
-    assert res.summary() == {"rate": -0.5, "predicted": -0.5, "label": "toy"}
+    assert res.summary() == {"xs": [0.0, 1.0, 2.0], "rate": -0.5, "predicted": -0.5, "label": "toy"}
     assert "xs=<array (3,)>" in repr(res)
     with pytest.raises(NotImplementedError):
         res.plot()
@@ -31,7 +43,7 @@ def test_version_and_lazy_modules():
     assert isinstance(dlmath.__version__, str) and dlmath.__version__.count(".") == 2
     assert "kernels" in dir(dlmath)
     with pytest.raises(AttributeError):
-        dlmath.not_a_module
+        _ = dlmath.not_a_module
 
 
 def test_plotting_style_applies():
@@ -47,24 +59,35 @@ def test_plotting_style_applies():
 
 
 # -- theorem checks ----------------------------------------------------------------------------
-import math
-
-from dlmath.results import CHECK_METADATA_KEY, glue, theorem_check
 
 
 def _check(**kw):
-    args = dict(theorem="kernels.ntk_limit", measured=-0.53, predicted=-0.5, tolerance=0.2,
-                quantity="slope", demo="dlmath.kernels.ntk_limit_demo")
+    args = dict(
+        theorem="kernels.ntk_limit",
+        measured=-0.53,
+        predicted=-0.5,
+        tolerance=0.2,
+        quantity="slope",
+        demo="dlmath.kernels.ntk_limit_demo",
+    )
     args.update(kw)
     return theorem_check(**args)
 
 
-@pytest.mark.parametrize("relation, measured, predicted, tolerance, passed", [
-    ("approx", -0.53, -0.5, 0.2, True), ("approx", -0.8, -0.5, 0.2, False),
-    ("rel", 44.2, 44.41, 0.01, True), ("rel", 40.0, 44.41, 0.01, False),
-    ("<=", 0.99, 1.0, 0.0, True), ("<=", 1.01, 1.0, 0.0, False), ("<=", 1.01, 1.0, 0.02, True),
-    (">=", 0.3, 0.25, 0.0, True), (">=", 0.2, 0.25, 0.0, False),
-])
+@pytest.mark.parametrize(
+    "relation, measured, predicted, tolerance, passed",
+    [
+        ("approx", -0.53, -0.5, 0.2, True),
+        ("approx", -0.8, -0.5, 0.2, False),
+        ("rel", 44.2, 44.41, 0.01, True),
+        ("rel", 40.0, 44.41, 0.01, False),
+        ("<=", 0.99, 1.0, 0.0, True),
+        ("<=", 1.01, 1.0, 0.0, False),
+        ("<=", 1.01, 1.0, 0.02, True),
+        (">=", 0.3, 0.25, 0.0, True),
+        (">=", 0.2, 0.25, 0.0, False),
+    ],
+)
 def test_theorem_check_relations(relation, measured, predicted, tolerance, passed):
     c = _check(relation=relation, measured=measured, predicted=predicted, tolerance=tolerance)
     assert c.passed is passed
@@ -126,24 +149,31 @@ def test_glue_without_myst_nb_only_displays(monkeypatch, capsys):
 
 
 # -- declared checks ---------------------------------------------------------------------------
-from types import SimpleNamespace
-
-from dlmath import results as results_module
-from dlmath.results import TheoremCheck, declaration, declare_check
 
 
 @pytest.fixture
 def registry(monkeypatch):
     """A private registry, so that these declarations do not join the book's."""
-    monkeypatch.setattr(results_module, "_REGISTRY", {})
-    return results_module._REGISTRY
+    results_module.declarations()  # import every part first: their declarations stay in the real registry
+    monkeypatch.setattr(results_module.checks, "_REGISTRY", {})
+    return results_module.checks._REGISTRY
 
 
 def _declare(**kw):
-    args = dict(theorem="learning.ols_excess_risk", quantity="risk over sigma^2 d/(n-d-1)", claim="equality",
-                relation="rel", measure="ratio", predict=1.0, tolerance=lambda r: 3 * r.se,
-                reason="3 standard errors", hypotheses="n >= d + 2", wrong="n - d instead of n - d - 1",
-                wrong_predict=lambda r: r.wrong, demo="dlmath.learning.ols_risk_demo")
+    args = dict(
+        theorem="learning.ols_excess_risk",
+        quantity="risk over sigma^2 d/(n-d-1)",
+        claim="equality",
+        relation="rel",
+        measure="ratio",
+        predict=1.0,
+        tolerance=lambda r: 3 * r.se,
+        reason="3 standard errors",
+        hypotheses="n >= d + 2",
+        wrong="n - d instead of n - d - 1",
+        wrong_predict=lambda r: r.wrong,
+        demo="dlmath.learning.ols_risk_demo",
+    )
     args.update(kw)
     return declare_check(**args)
 
@@ -169,17 +199,34 @@ def test_declared_check_passes_and_rejects_its_wrong_answer(registry):
 
 def test_wrong_measure_and_tightness(registry):
     # an upper bound that the instance nearly attains: 0.9 x the bound must be violated
-    d = _declare(theorem="kernels.rademacher_bounds", claim="upper bound", relation="<=", measure="m",
-                 predict="b", tolerance=0.0, wrong="0.9 x the bound", wrong_predict=lambda r: 0.9 * r.b,
-                 min_tightness=0.9)
+    d = _declare(
+        theorem="kernels.rademacher_bounds",
+        claim="upper bound",
+        relation="<=",
+        measure="m",
+        predict="b",
+        tolerance=0.0,
+        wrong="0.9 x the bound",
+        wrong_predict=lambda r: 0.9 * r.b,
+        min_tightness=0.9,
+    )
     c = d.check(SimpleNamespace(m=0.95, b=1.0))
     assert c.passed and c.rejects_wrong and c.tightness == pytest.approx(0.95)
     loose = d.check(SimpleNamespace(m=0.5, b=1.0))
     assert not loose.passed and not loose.rejects_wrong  # holds, but is not the sharp instance
     # an identity whose residual with one term left out is measured by the demo
-    e = _declare(theorem="architectures.scattering_energy", claim="identity", relation="<=", measure="res",
-                 predict=0.0, tolerance=1e-12, reason="float64 rounding", wrong="the last order left out",
-                 wrong_predict=None, wrong_measure="res_without_last")
+    e = _declare(
+        theorem="architectures.scattering_energy",
+        claim="identity",
+        relation="<=",
+        measure="res",
+        predict=0.0,
+        tolerance=1e-12,
+        reason="float64 rounding",
+        wrong="the last order left out",
+        wrong_predict=None,
+        wrong_measure="res_without_last",
+    )
     c = e.check(SimpleNamespace(res=3e-15, res_without_last=0.02))
     assert c.passed and c.rejects_wrong and "measured 0.02" in c.wrong_text
     assert math.isnan(c.rel_error)

@@ -77,6 +77,10 @@ def test_checks_name_the_argument():
         utils.check_array([1.0, np.inf], "X")
     with pytest.raises(ValueError, match="X must have at least 3"):
         utils.check_array([1.0, 2.0], "X", min_size=3)
+    # a cast to float64 would drop the imaginary part silently
+    with pytest.raises(TypeError, match="X must be real"):
+        utils.check_array(np.array([1.0 + 2.0j]), "X")
+    assert utils.check_array([1.0 + 2.0j], "X", dtype=np.complex128)[0].imag == 2.0
 
 
 def test_check_device():

@@ -9,6 +9,7 @@ limited to ``cores // N`` BLAS/OpenMP/torch threads so that the workers do not o
 machine. ``jupyter-book build`` (``execute_notebooks: cache``) then finds every chapter in the
 cache. A failing cell stops with the chapter's traceback and a non-zero exit status.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,26 +20,18 @@ import pathlib
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from book_config import ROOT, TOC, chapter_files, load_config
+
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-from book_pages import cache_path  # noqa: E402
+from book_pages import cache_path  # noqa: E402  (the book's extension, from book/_ext)
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def chapters(toc_file: pathlib.Path = ROOT / "_toc.yml") -> list[pathlib.Path]:
-    """The pages of the table of contents that hold code cells."""
-    import yaml
-
-    toc = yaml.safe_load(toc_file.read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []) + [{"chapters": toc.get("chapters", [])}]:
-        for chapter in part.get("chapters", []):
-            files.append(chapter["file"])
-            files.extend(s["file"] for s in chapter.get("sections", []))
-    paths = [(ROOT / f).with_suffix(".md") for f in files]
-    return [p for p in paths if p.is_file() and "```{code-cell}" in p.read_text(encoding="utf8")]
+def chapters(toc_file: pathlib.Path = TOC) -> list[pathlib.Path]:
+    """The pages of the table of contents that hold code cells (``book_config.chapter_files``)."""
+    return [(ROOT / page).with_suffix(".md") for page in chapter_files(toc_file)]
 
 
 def read_notebook(path: pathlib.Path):
@@ -52,8 +45,9 @@ def execute(path: str, timeout: int) -> tuple[str, object, float, str | None]:
     from jupyter_cache.executors.utils import single_nb_execution
 
     nb = read_notebook(pathlib.Path(path))
-    result = single_nb_execution(nb, cwd=str(pathlib.Path(path).parent), timeout=timeout,
-                                 allow_errors=False, meta_override=True)
+    result = single_nb_execution(
+        nb, cwd=str(pathlib.Path(path).parent), timeout=timeout, allow_errors=False, meta_override=True
+    )
     return path, nb, result.time, (result.exc_string if result.err is not None else None)
 
 
@@ -67,11 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be >= 1")
 
-    import yaml
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = load_config()
     timeout = int(config.get("execute", {}).get("timeout", 180))
     build_dir = pathlib.Path(args.build_dir).resolve()
     cache_dir = cache_path(build_dir / ".jupyter_cache")
@@ -95,8 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
     for name in THREAD_VARIABLES:
         os.environ[name] = str(threads)
-    print(f"execute_chapters: {len(todo)} to run, {n_cached} cached ({cache_dir.name}); "
-          f"{args.jobs} workers x {threads} threads", flush=True)
+    print(
+        f"execute_chapters: {len(todo)} to run, {n_cached} cached ({cache_dir.name}); "
+        f"{args.jobs} workers x {threads} threads",
+        flush=True,
+    )
 
     start = time.perf_counter()
     failed = []
@@ -110,14 +106,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  FAILED {rel} after {seconds:.1f} s\n{error}", flush=True)
                 continue
             previous[rel] = round(seconds, 2)
-            cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": seconds}),
-                                        check_validity=False, overwrite=True)
+            cache.cache_notebook_bundle(
+                CacheBundleIn(nb, path, data={"execution_seconds": seconds}), check_validity=False, overwrite=True
+            )
             print(f"  {seconds:6.1f} s  {rel}", flush=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     times_file.write_text(json.dumps(previous, indent=1, sort_keys=True))
     total = sum(previous.get(p.relative_to(ROOT).as_posix(), 0.0) for p in todo)
-    print(f"execute_chapters: {len(todo) - len(failed)} executed in {time.perf_counter() - start:.1f} s "
-          f"wall ({total:.1f} s of kernel time), {len(failed)} failed", flush=True)
+    print(
+        f"execute_chapters: {len(todo) - len(failed)} executed in {time.perf_counter() - start:.1f} s "
+        f"wall ({total:.1f} s of kernel time), {len(failed)} failed",
+        flush=True,
+    )
     return 1 if failed else 0
 
 

@@ -11,11 +11,17 @@
 * Each chapter ends with the list of the ``dlmath`` functions its code cells call (linked to the
   API reference), found by reading the cells with :mod:`ast`; each API entry gets the chapters
   and theorems that use it.
+* Each API entry links to its source (``sphinx.ext.viewcode``): the facades of ``dlmath`` set
+  ``__module__`` of what they re-export to the facade (``dlmath.kernels``), so viewcode is told
+  on ``viewcode-follow-imported`` where the object is defined (``__source_module__``, see
+  :mod:`dlmath._export`).
 """
+
 from __future__ import annotations
 
 import ast
 import copy
+import importlib
 import json
 import pathlib
 from typing import Any
@@ -27,15 +33,21 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from dlmath._export import source_module
 from dlmath.results import CHECK_METADATA_KEY as CHECK_KEY
-from dlmath.results import TheoremCheck
+from dlmath.results import TheoremCheck, format_number
 
 logger = logging.getLogger(__name__)
 
 _THEOREM_MARK = "theorem"
 # called by every chapter to glue and check figures: not listed under "dlmath in this chapter"
-_INFRASTRUCTURE = {"dlmath.results.glue", "dlmath.results.theorem_check", "dlmath.results.check",
-                   "dlmath.results.verify", "dlmath.plotting.use_book_style"}
+_INFRASTRUCTURE = {
+    "dlmath.results.glue",
+    "dlmath.results.theorem_check",
+    "dlmath.results.check",
+    "dlmath.results.verify",
+    "dlmath.plotting.use_book_style",
+}
 
 
 class theorem_index(nodes.General, nodes.Element):
@@ -76,6 +88,7 @@ class TheoremIndexDirective(SphinxDirective):
 # ----------------------------------------------------------------------------------------------
 # collection (doctree-read)
 # ----------------------------------------------------------------------------------------------
+
 
 def _env_data(env) -> dict[str, dict[str, Any]]:
     if not hasattr(env, "dlmath_docs"):
@@ -161,19 +174,34 @@ def _collect(app, doctree: nodes.document) -> None:
         if not check.get("passed"):
             logger.warning(
                 f"theorem check failed: {name}: {check['quantity']} = {check['measured']}, "
-                f"predicted {check['prediction_text']}", location=docname, type="dlmath", subtype="check")
+                f"predicted {check['prediction_text']}",
+                location=docname,
+                type="dlmath",
+                subtype="check",
+            )
         if not check.get("wrong"):
-            logger.warning(f"theorem check {name} is not declared with a wrong answer "
-                           "(dlmath.results.declare_check)", location=docname, type="dlmath", subtype="check")
+            logger.warning(
+                f"theorem check {name} is not declared with a wrong answer (dlmath.results.declare_check)",
+                location=docname,
+                type="dlmath",
+                subtype="check",
+            )
         elif check.get("claim") != "illustration" and not check.get("rejects_wrong"):
-            logger.warning(f"theorem check {name} does not reject its wrong answer: {check['wrong_text']}",
-                           location=docname, type="dlmath", subtype="check")
+            logger.warning(
+                f"theorem check {name} does not reject its wrong answer: {check['wrong_text']}",
+                location=docname,
+                type="dlmath",
+                subtype="check",
+            )
     for node in doctree.findall(nodes.Element):
         label = node.get("label") if node.get("realtype") else None
         if label and node.children and isinstance(node.children[0], nodes.title):
             data["titles"][label] = [_plain_copy(c) for c in node.children[0].children]
-    sources = [lb.astext() for lb in doctree.findall(nodes.literal_block)
-               if lb.parent is not None and "cell_input" in lb.parent.get("classes", [])]
+    sources = [
+        lb.astext()
+        for lb in doctree.findall(nodes.literal_block)
+        if lb.parent is not None and "cell_input" in lb.parent.get("classes", [])
+    ]
     data["used"] = _dlmath_names(sources)
     _env_data(env)[docname] = data
     if data["used"] and app.config.dlmath_list_functions:
@@ -191,7 +219,8 @@ def _purge(app, env, docname: str) -> None:
 def _merge(app, env, docnames, other) -> None:
     _env_data(env).update({d: v for d, v in _env_data(other).items() if d in docnames})
     env.dlmath_index_docs = getattr(env, "dlmath_index_docs", set()) | (
-        getattr(other, "dlmath_index_docs", set()) & set(docnames))
+        getattr(other, "dlmath_index_docs", set()) & set(docnames)
+    )
 
 
 def _always_update(app, env) -> list[str]:
@@ -205,6 +234,7 @@ def _always_update(app, env) -> list[str]:
 # tests marked with @pytest.mark.theorem(<id>)
 # ----------------------------------------------------------------------------------------------
 
+
 def _marked_tests(root: pathlib.Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for path in sorted((root / "tests").glob("test_*.py")):
@@ -216,11 +246,14 @@ def _marked_tests(root: pathlib.Path) -> dict[str, list[str]]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             for dec in node.decorator_list:
-                if (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)
-                        and dec.func.attr == _THEOREM_MARK and dec.args
-                        and isinstance(dec.args[0], ast.Constant)):
-                    out.setdefault(dec.args[0].value, []).append(
-                        f"{path.relative_to(root).as_posix()}::{node.name}")
+                if (
+                    isinstance(dec, ast.Call)
+                    and isinstance(dec.func, ast.Attribute)
+                    and dec.func.attr == _THEOREM_MARK
+                    and dec.args
+                    and isinstance(dec.args[0], ast.Constant)
+                ):
+                    out.setdefault(dec.args[0].value, []).append(f"{path.relative_to(root).as_posix()}::{node.name}")
     return out
 
 
@@ -228,9 +261,11 @@ def _marked_tests(root: pathlib.Path) -> dict[str, list[str]]:
 # resolve: fill the placeholders with nodes holding pending cross-references
 # ----------------------------------------------------------------------------------------------
 
+
 def _xref(domain: str, role: str, target: str, docname: str, content: nodes.Node) -> pending_xref:
-    ref = pending_xref("", refdomain=domain, reftype=role, reftarget=target,
-                       refexplicit=domain == "py", refwarn=True, refdoc=docname)
+    ref = pending_xref(
+        "", refdomain=domain, reftype=role, reftarget=target, refexplicit=domain == "py", refwarn=True, refdoc=docname
+    )
     ref += content
     return ref
 
@@ -249,14 +284,6 @@ def _doc_order(env, root_doc: str) -> list[str]:
     return order
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "nan"
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.4g}"
-
-
 def _status(check: dict[str, Any]) -> str:
     """verified, illustration or FAILED (a check that fails, or keeps its wrong answer)."""
     if not check.get("passed"):
@@ -269,9 +296,9 @@ def _status(check: dict[str, Any]) -> str:
 def _closeness(check: dict[str, Any]) -> str:
     """The tightness of a bound (measured/bound) or the relative error of an equality."""
     if check.get("tightness") is not None:
-        text = f"tightness {_number(check['tightness'])}"
+        text = f"tightness {format_number(check['tightness'])}"
         if check.get("min_tightness") is not None:
-            text += f" (≥ {_number(check['min_tightness'])} required)"
+            text += f" (≥ {format_number(check['min_tightness'])} required)"
         return text
     if check.get("rel_error") is not None:
         return f"rel. error {check['rel_error']:.2g}"
@@ -323,9 +350,11 @@ class FillPlaceholders(SphinxPostTransform):
     # -- the chapter's functions -----------------------------------------------------------
     def _used(self, docname: str) -> list[nodes.Node]:
         py = self.env.get_domain("py")
-        names = [n for n in _env_data(self.env).get(docname, {}).get("used", [])
-                 if n in py.objects and py.objects[n].objtype in ("function", "class")
-                 and n not in _INFRASTRUCTURE]
+        names = [
+            n
+            for n in _env_data(self.env).get(docname, {}).get("used", [])
+            if n in py.objects and py.objects[n].objtype in ("function", "class") and n not in _INFRASTRUCTURE
+        ]
         if not names:
             return []
         rubric = nodes.rubric(text="dlmath in this chapter")
@@ -391,8 +420,12 @@ class FillPlaceholders(SphinxPostTransform):
                 rows.append((doc, check))
                 checked.add(check["theorem"])
         for theorem in sorted(set(tests) - checked):
-            logger.warning(f"theorem {theorem} has a marked test but no check in the book",
-                           location=docname, type="dlmath", subtype="index")
+            logger.warning(
+                f"theorem {theorem} has a marked test but no check in the book",
+                location=docname,
+                type="dlmath",
+                subtype="index",
+            )
         titles: dict[str, list[nodes.Node]] = {}
         for data in docs.values():
             titles.update(data.get("titles", {}))
@@ -404,12 +437,20 @@ class FillPlaceholders(SphinxPostTransform):
             f"This build checked {len(rows)} predictions of {len(checked)} results. "
             f"{tally['checks']} checks are verified (they passed and rejected their wrong answer), "
             f"{tally['illustrations']} are illustrations (shown, not counted), {n_failed} failed; "
-            f"{tally['results']} results are verified (at least one verified check and none failed).")
+            f"{tally['results']} results are verified (at least one verified check and none failed)."
+        )
 
         # the PDF page is narrower: there the tests are left out and the columns wrap
         latex = self.app.builder.format == "latex"
-        headers = ["Result", "Demo" if latex else "Demo and tests", "Measured quantity",
-                   "Measured (predicted)", "Tightness or rel. error", "Wrong answer", "Status"]
+        headers = [
+            "Result",
+            "Demo" if latex else "Demo and tests",
+            "Measured quantity",
+            "Measured (predicted)",
+            "Tightness or rel. error",
+            "Wrong answer",
+            "Status",
+        ]
         widths = [17, 16, 22, 12, 9, 16, 8]
         table = nodes.table(classes=["dlmath-theorem-index", "longtable"])
         group = nodes.tgroup(cols=len(headers))
@@ -423,7 +464,7 @@ class FillPlaceholders(SphinxPostTransform):
         head += row
         group += head
         body = nodes.tbody()
-        for doc, check in rows:
+        for _doc, check in rows:
             label = check["theorem"].replace(".", "-")
             row = nodes.row(ids=[f"index-{label}" + (f"-{check['label']}" if check.get("label") else "")])
             result = [_xref("prf", "ref", label, docname, nodes.inline(text=label))]
@@ -440,7 +481,7 @@ class FillPlaceholders(SphinxPostTransform):
             row += _cell(*demo)
             quantity = check["quantity"] + (f" ({check['claim']})" if check.get("claim") else "")
             row += _cell(nodes.Text(quantity))
-            row += _cell(nodes.Text(f"{_number(check['measured'])} ({check['prediction_text']})"))
+            row += _cell(nodes.Text(f"{format_number(check['measured'])} ({check['prediction_text']})"))
             row += _cell(nodes.Text(_closeness(check)))
             wrong = check.get("wrong_text") or "none declared"
             if check.get("wrong"):
@@ -450,16 +491,42 @@ class FillPlaceholders(SphinxPostTransform):
             body += row
         group += body
         # long identifiers wrap instead of widening the table beyond the page
-        style = nodes.raw("", "<style>table.dlmath-theorem-index {font-size: 0.8em; display: block; "
-                          "overflow-x: auto;} "
-                          "table.dlmath-theorem-index code {white-space: normal; overflow-wrap: anywhere;}"
-                          "</style>", format="html")
-        spec = addnodes.tabular_col_spec(
-            spec=r"\Y{0.15}\Y{0.14}\Y{0.19}\Y{0.12}\Y{0.1}\Y{0.19}\Y{0.09}")
+        style = nodes.raw(
+            "",
+            "<style>table.dlmath-theorem-index {font-size: 0.8em; display: block; "
+            "overflow-x: auto;} "
+            "table.dlmath-theorem-index code {white-space: normal; overflow-wrap: anywhere;}"
+            "</style>",
+            format="html",
+        )
+        spec = addnodes.tabular_col_spec(spec=r"\Y{0.15}\Y{0.14}\Y{0.19}\Y{0.12}\Y{0.1}\Y{0.19}\Y{0.09}")
         return [style, summary, spec, table]
 
 
+# ----------------------------------------------------------------------------------------------
+# viewcode: the source of an object re-exported by a facade
+# ----------------------------------------------------------------------------------------------
+
+
+def _follow_imported(app, modname: str | None, fullname: str | None) -> str | None:
+    """The module that defines ``modname.fullname`` (for ``Class.method``, the class's).
+
+    ``None`` (viewcode then asks ``__module__`` itself) when the object cannot be imported.
+    """
+    if not modname or not fullname:
+        return None
+    try:
+        obj = getattr(importlib.import_module(modname), fullname.split(".")[0])
+    except Exception:  # noqa: BLE001 - viewcode only skips the link, as it does itself
+        return None
+    module = source_module(obj)
+    return module if isinstance(module, str) else None
+
+
 def setup(app):
+    # the event is viewcode's: load it first, whatever the order of the extensions in _config.yml
+    app.setup_extension("sphinx.ext.viewcode")
+    app.connect("viewcode-follow-imported", _follow_imported)
     app.add_config_value("dlmath_api_prefix", "book/api/", "env")
     app.add_config_value("dlmath_list_functions", True, "env")
     app.add_node(theorem_index)

@@ -4,6 +4,7 @@ The macros are defined once, in :data:`MACROS`; on ``config-inited`` they are wr
 ``mathjax3_config['tex']['macros']`` (HTML) and into the LaTeX preamble (PDF), so the two
 outputs cannot drift apart.
 """
+
 from __future__ import annotations
 
 #: name -> (replacement, number of arguments, LaTeX definition kind)
@@ -55,14 +56,14 @@ def latex_preamble() -> str:
     lines = []
     for name, (body, nargs, kind) in MACROS.items():
         if kind == "op":
-            body = r"\operatorname{%s}" % body
+            body = rf"\operatorname{{{body}}}"
         elif kind == "op*":
-            body = r"\operatorname*{%s}" % body
+            body = rf"\operatorname*{{{body}}}"
         elif nargs == 0:
             # braces make a bare subscript such as \int_\calX work with unicode-math
-            body = "{%s}" % body
+            body = f"{{{body}}}"
         args = f"[{nargs}]" if nargs else ""
-        lines.append(r"\providecommand{\%s}{}\renewcommand{\%s}%s{%s}" % (name, name, args, body))
+        lines.append(rf"\providecommand{{\{name}}}{{}}\renewcommand{{\{name}}}{args}{{{body}}}")
     # latinmodern-math has no script-size U+29F5, which unicode-math maps \setminus to
     lines.append(r"\AtBeginDocument{\renewcommand{\setminus}{\mathbin{\backslash}}}")
     return "\n".join(lines) + "\n"

@@ -2,9 +2,12 @@
 
 * **Cache that cannot go stale.** With ``execute_notebooks: cache``, MyST-NB reuses a chapter's
   outputs while its code cells are unchanged. Outputs also depend on ``dlmath``, so the cache
-  folder is keyed on a fingerprint of the package's source (and of the versions of its runtime
-  dependencies): ``_build/.jupyter_cache/dlmath-<fingerprint>``. Any change to ``code/dlmath``
-  starts a fresh cache, and every chapter is executed again.
+  folder is keyed on a fingerprint of the package's source and of the installed versions of its
+  runtime dependencies (``[project].dependencies`` of ``pyproject.toml``, read, not typed):
+  ``_build/.jupyter_cache/dlmath-<fingerprint>``. Any change to ``code/dlmath`` or an upgrade of
+  a dependency starts a fresh cache, and every chapter is executed again.
+* **The dependencies in the text.** ``{runtime-dependencies}`dlmath``` writes the runtime
+  dependencies of ``pyproject.toml`` ("torch, numpy, ... and scikit-image").
 * **Notebook downloads.** Every chapter's executed notebook is offered as ``.ipynb`` in the
   page's download menu.
 * **Launch and edit links.** ``repository.url`` in ``_config.yml`` is the one setting: when it
@@ -13,6 +16,7 @@
   pushed to the ``gh-pages`` branch, which holds ``_sources/<page>.ipynb``); when it is empty,
   none of these appear.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,26 +27,76 @@ import pathlib
 import re
 import shutil
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from docutils import nodes
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-#: runtime dependencies whose versions are part of the cache key
-RUNTIME_DEPENDENCIES = ("torch", "numpy", "scipy", "matplotlib")
 COLAB = "https://colab.research.google.com"
 PAGES_BRANCH = "gh-pages"
 
 
-def package_fingerprint() -> str:
-    """Hash of every ``.py`` file of the importable ``dlmath`` and of its dependencies' versions."""
+def _package_root() -> pathlib.Path:
     spec = importlib.util.find_spec("dlmath")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("dlmath is not importable: install it with `pip install -e .`")
-    root = pathlib.Path(list(spec.submodule_search_locations)[0])
+    return pathlib.Path(list(spec.submodule_search_locations)[0])
+
+
+def _is_dlmath_project(path: pathlib.Path) -> bool:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf8")).get("project", {}).get("name") == "dlmath"
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def find_pyproject() -> pathlib.Path | None:
+    """The ``pyproject.toml`` of ``dlmath``: above the importable package (``code/dlmath`` of a
+    checkout), else above this extension; ``None`` for an installed wheel."""
+    starts = [pathlib.Path(__file__).resolve().parent]
+    try:
+        starts.insert(0, _package_root().resolve())
+    except RuntimeError:
+        pass
+    for start in starts:
+        for folder in start.parents:
+            if _is_dlmath_project(folder / "pyproject.toml"):
+                return folder / "pyproject.toml"
+    return None
+
+
+def _requirement_name(requirement: str) -> str:
+    match = re.match(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)", requirement)
+    if match is None:
+        raise ValueError(f"not a requirement: {requirement!r}")
+    return match.group(1)
+
+
+def runtime_dependencies(pyproject: pathlib.Path | None = None) -> list[str]:
+    """The names of ``dlmath``'s runtime dependencies, in the order of ``[project].dependencies``.
+
+    Read from ``pyproject`` (default :func:`find_pyproject`), else from the installed metadata.
+    """
+    pyproject = pyproject or find_pyproject()
+    if pyproject is not None:
+        requirements = tomllib.loads(pathlib.Path(pyproject).read_text(encoding="utf8"))["project"]["dependencies"]
+    else:
+        requirements = [r for r in importlib.metadata.requires("dlmath") or [] if "extra ==" not in r]
+    return [_requirement_name(r) for r in requirements]
+
+
+def package_fingerprint() -> str:
+    """Hash of every ``.py`` file of the importable ``dlmath`` and of its dependencies' versions."""
+    root = _package_root()
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in RUNTIME_DEPENDENCIES:
+    for name in runtime_dependencies():
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -54,6 +108,32 @@ def package_fingerprint() -> str:
 def cache_path(base: pathlib.Path) -> pathlib.Path:
     """The cache folder for the current package under ``base`` (e.g. ``_build/.jupyter_cache``)."""
     return base / f"dlmath-{package_fingerprint()}"
+
+
+def _english_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def runtime_dependencies_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{runtime-dependencies}`dlmath```: "torch, numpy, ... and scikit-image", from ``pyproject.toml``
+    (the source folder's, else :func:`find_pyproject`)."""
+    if text.strip() != "dlmath":
+        msg = inliner.reporter.error(f"runtime-dependencies takes the project dlmath, not {text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    env = inliner.document.settings.env
+    local = pathlib.Path(env.srcdir) / "pyproject.toml"
+    pyproject = local if _is_dlmath_project(local) else find_pyproject()
+    try:
+        names = runtime_dependencies(pyproject)
+    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
+        msg = inliner.reporter.error(f"runtime-dependencies: cannot read the dependencies: {exc}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    if not names:
+        msg = inliner.reporter.error("runtime-dependencies: pyproject.toml lists none", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    if pyproject is not None:
+        env.note_dependency(str(pyproject))  # the page is rebuilt when pyproject.toml changes
+    return [nodes.Text(_english_list(names))], []
 
 
 def _config_inited(app, config) -> None:
@@ -101,8 +181,14 @@ def _install_cell(url: str) -> dict:
         "if importlib.util.find_spec('dlmath') is None:\n"
         f"    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '-q', 'dlmath @ git+{url}'])"
     )
-    return {"cell_type": "code", "execution_count": None, "id": "install-dlmath",
-            "metadata": {}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "install-dlmath",
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
@@ -134,14 +220,24 @@ def _colab_button(app, pagename, templatename, context, doctree) -> None:
         return
     org, repo = parts
     link = f"{COLAB}/github/{org}/{repo}/blob/{PAGES_BRANCH}/_sources/{pagename}.ipynb"
-    context["header_buttons"].append({
-        "type": "group",
-        "tooltip": "Launch interactive content",
-        "icon": "fas fa-rocket",
-        "label": "launch-buttons",
-        "buttons": [{"type": "link", "text": "Colab", "tooltip": "Open this chapter in Colab",
-                     "icon": "fas fa-play", "url": link, "label": "colab-button"}],
-    })
+    context["header_buttons"].append(
+        {
+            "type": "group",
+            "tooltip": "Launch interactive content",
+            "icon": "fas fa-rocket",
+            "label": "launch-buttons",
+            "buttons": [
+                {
+                    "type": "link",
+                    "text": "Colab",
+                    "tooltip": "Open this chapter in Colab",
+                    "icon": "fas fa-play",
+                    "url": link,
+                    "label": "colab-button",
+                }
+            ],
+        }
+    )
 
 
 def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -174,6 +270,7 @@ def _adopt_nodes(app, doctree) -> None:
 
 
 def setup(app):
+    app.add_role("runtime-dependencies", runtime_dependencies_role)
     # before MyST-NB and the theme read the configuration
     app.connect("config-inited", _config_inited, priority=400)
     # before the theme's header buttons (priority 501), which read ``ipynb_source``

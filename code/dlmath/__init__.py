@@ -1,9 +1,11 @@
 """dlmath: the companion library of *Topics in Mathematics for Deep Learning*.
 
-Each module mirrors a part of the book:
+Each part of the book has a facade subpackage; its topic modules hold the mathematics, the
+demonstrations beside it and their result classes, and the facade re-exports their public
+names (with ``__module__`` set to the facade, as the API reference shows them):
 
 ==========================  ===============================================  =========
-module                      content                                          book part
+facade                      content                                          book part
 ==========================  ===============================================  =========
 :mod:`dlmath.learning`      risk, Bayes predictors, ERM, error decomposition I
 :mod:`dlmath.expressivity`  universal approximation, Barron, depth           II
@@ -14,13 +16,15 @@ module                      content                                          boo
 :mod:`dlmath.inverse`       variational and learned inverse problems         VI
 ==========================  ===============================================  =========
 
-Shared pieces: :mod:`dlmath.nets` (network builders), :mod:`dlmath.utils` (slopes, seeding,
-argument checks), :mod:`dlmath.plotting` (the book's figure style) and :mod:`dlmath.results`
-(the frozen result convention of every ``*_demo`` function).
+Shared pieces: :mod:`dlmath.nets` (network builders, activations, seeded initialisation, what
+networks accept), :mod:`dlmath.utils` (argument checks, NumPy/tensor conversion, seeding,
+slopes), :mod:`dlmath.plotting` (the book's figure style) and :mod:`dlmath.results` (the frozen
+results of every ``*_demo`` function and the declared checks of the theorems).
 
-Submodules are imported lazily, so ``import dlmath`` is cheap; ``dlmath.kernels`` (say) is
-loaded on first attribute access.
+Subpackages are imported lazily, so ``import dlmath`` is cheap (it does not import torch);
+``dlmath.kernels`` (say) is loaded on first attribute access.
 """
+
 from __future__ import annotations
 
 import importlib

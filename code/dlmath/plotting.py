@@ -1,9 +1,12 @@
 """One figure style for the whole book.
 
-The chapters call :func:`use_book_style` once and then draw with Matplotlib; each result's
-``plot`` method uses :func:`axes` so that it works both on its own and inside a grid of
-subplots supplied by the caller.
+A result's ``plot`` draws inside :func:`book_style` (a :func:`matplotlib.rc_context`), so it
+has the book's look without changing the caller's Matplotlib settings, and returns its Figure;
+it uses :func:`axes` or :func:`figure_grid`, so that it works both on its own and inside a grid
+of subplots supplied by the caller. The chapters call :func:`use_book_style` once, which sets
+the style for the whole session (their own figures included).
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -14,6 +17,7 @@ __all__ = [
     "BOOK_STYLE",
     "COLORS",
     "use_book_style",
+    "book_style",
     "axes",
     "slope_guide",
     "figure_grid",
@@ -52,13 +56,35 @@ BOOK_STYLE: dict[str, Any] = {
 }
 
 
-def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` and the colour cycle :data:`COLORS` to Matplotlib."""
-    import matplotlib as mpl
+def _style() -> dict[str, Any]:
     from cycler import cycler
 
-    mpl.rcParams.update(BOOK_STYLE)
-    mpl.rcParams["axes.prop_cycle"] = cycler(color=list(COLORS))
+    return {**BOOK_STYLE, "axes.prop_cycle": cycler(color=list(COLORS))}
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_STYLE` and the colour cycle :data:`COLORS` to Matplotlib, for the session."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update(_style())
+
+
+def book_style():
+    """A context manager drawing in the book's style, restoring the caller's settings on exit.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["font.size"]
+    >>> with book_style():
+    ...     mpl.rcParams["axes.spines.top"]
+    False
+    >>> mpl.rcParams["font.size"] == before
+    True
+    """
+    import matplotlib as mpl
+
+    return mpl.rc_context(_style())
 
 
 def axes(ax: Any = None, *, figsize: Sequence[float] | None = None) -> Any:
@@ -67,8 +93,8 @@ def axes(ax: Any = None, *, figsize: Sequence[float] | None = None) -> Any:
         return ax
     import matplotlib.pyplot as plt
 
-    use_book_style()
-    _, new_ax = plt.subplots(figsize=figsize)
+    with book_style():
+        _, new_ax = plt.subplots(figsize=figsize)
     return new_ax
 
 
@@ -76,12 +102,14 @@ def figure_grid(ncols: int, nrows: int = 1, *, width: float = 6.0, height: float
     """A new figure with an ``nrows x ncols`` grid of axes, returned as ``(fig, axes_array)``."""
     import matplotlib.pyplot as plt
 
-    use_book_style()
-    fig, ax = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
+    with book_style():
+        fig, ax = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
     return fig, ax
 
 
-def slope_guide(ax: Any, x: Any, slope: float, *, anchor: tuple[float, float], label: str | None = None, **kwargs: Any) -> Any:
+def slope_guide(
+    ax: Any, x: Any, slope: float, *, anchor: tuple[float, float], label: str | None = None, **kwargs: Any
+) -> Any:
     r"""Draw the line :math:`y = y_0 (x/x_0)^{s}` through ``anchor = (x0, y0)`` on log-log axes.
 
     Parameters

@@ -4,6 +4,7 @@ The argument checks raise :class:`TypeError` for a value of the wrong kind and
 :class:`ValueError` for a value of the right kind outside its range; both name the
 argument, so that a reader sees at once which input was wrong.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -21,7 +22,23 @@ __all__ = [
     "check_array",
     "check_bool",
     "check_device",
+    "check_int_sequence",
+    "check_real_sequence",
+    "check_float_dtype",
+    "is_tensor",
+    "as_tensor",
+    "as_array",
+    "like_input",
+    "DEFAULT_DTYPE",
+    "NETWORK_DTYPE",
 ]
+
+#: Default precision of closed forms and transforms (kernels, features, solvers, operators,
+#: scattering): float64, so that the book's identities hold to double precision.
+DEFAULT_DTYPE = "float64"
+#: Default precision of networks (every ``nn.Module`` and network builder of ``dlmath``):
+#: float32, PyTorch's default; pass ``dtype="float64"`` where a demo needs double precision.
+NETWORK_DTYPE = "float32"
 
 
 def loglog_slope(x: Any, y: Any) -> float:
@@ -233,7 +250,7 @@ def check_array(
     Raises
     ------
     TypeError
-        If ``value`` cannot be converted to a numeric array.
+        If ``value`` cannot be converted to a numeric array, or is complex while ``dtype`` is real.
     ValueError
         If the dimension, size or finiteness is wrong.
     """
@@ -242,7 +259,14 @@ def check_array(
     if hasattr(value, "detach") and hasattr(value, "cpu"):
         value = value.detach().cpu().numpy()
     try:
-        arr = np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
+    if np.iscomplexobj(raw) and not np.issubdtype(np.dtype(dtype), np.complexfloating):
+        # casting would silently drop the imaginary part
+        raise TypeError(f"{name} must be real, got complex dtype {raw.dtype}")
+    try:
+        arr = raw.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
     if ndim is not None and arr.ndim != ndim:
@@ -255,16 +279,306 @@ def check_array(
 
 
 def check_device(device: Any):
-    """Return ``torch.device(device)``, or raise :class:`ValueError` naming ``device``.
+    """Return ``torch.device(device)`` for a device this machine has.
 
     Parameters
     ----------
     device : str or torch.device
         For example ``"cpu"``, ``"cuda"`` or ``"cuda:1"``.
+
+    Raises
+    ------
+    ValueError
+        If ``device`` is not a torch device, or names a CUDA or MPS device this machine does not
+        have (the message says so, instead of torch's error at the first tensor).
+
+    Examples
+    --------
+    >>> check_device("cpu")
+    device(type='cpu')
     """
     import torch
 
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a string or a torch.device, got {type(device).__name__}")
     try:
-        return torch.device(device)
+        dev = torch.device(device)
     except (TypeError, RuntimeError) as exc:
         raise ValueError(f"device is not a valid torch device: {exc}") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {str(dev)!r} is not available: this torch build or machine has no CUDA device")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device {str(dev)!r} is not available: {torch.cuda.device_count()} CUDA device(s)")
+    elif dev.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        raise ValueError(f"device {str(dev)!r} is not available on this machine")
+    return dev
+
+
+def check_int_sequence(
+    value: Any,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    min_len: int = 1,
+    increasing: bool = False,
+    distinct: bool = False,
+) -> tuple[int, ...]:
+    """Return ``value`` as a tuple of ints after checking each entry and the order.
+
+    Parameters
+    ----------
+    value : sequence of int
+        A list, tuple or one-dimensional integer array (not a string).
+    name : str
+        The argument's name, used in the error message (``widths[2] must be >= 1``).
+    minimum, maximum : int, optional
+        Inclusive bounds on every entry.
+    min_len : int, default 1
+        Least number of entries.
+    increasing, distinct : bool, default False
+        Require strictly increasing, or pairwise distinct, entries.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a sequence of integers.
+    ValueError
+        If it is too short, an entry is out of range, or the order is wrong.
+
+    Examples
+    --------
+    >>> check_int_sequence([1, 2, 4], "widths", minimum=1, increasing=True)
+    (1, 2, 4)
+    """
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) != 1:
+        raise TypeError(f"{name} must be a sequence of integers, got {type(value).__name__}")
+    out = tuple(check_int(v, f"{name}[{i}]", minimum=minimum, maximum=maximum) for i, v in enumerate(value))
+    if len(out) < min_len:
+        raise ValueError(f"{name} must have at least {min_len} entries, got {len(out)}")
+    if increasing and any(b <= a for a, b in zip(out[:-1], out[1:])):
+        raise ValueError(f"{name} must be strictly increasing, got {out}")
+    if distinct and len(set(out)) != len(out):
+        raise ValueError(f"{name} must have distinct entries, got {out}")
+    return out
+
+
+def check_real_sequence(
+    value: Any,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_min: bool = False,
+    min_len: int = 1,
+    increasing: bool = False,
+) -> tuple[float, ...]:
+    """Return ``value`` as a tuple of finite floats after checking each entry and the order.
+
+    Parameters
+    ----------
+    value : sequence of float
+        A list, tuple or one-dimensional array of real numbers.
+    name : str
+        The argument's name, used in the error message.
+    minimum, maximum : float, optional
+        Bounds on every entry (``minimum`` strict if ``strict_min``).
+    min_len : int, default 1
+        Least number of entries.
+    increasing : bool, default False
+        Require strictly increasing entries.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a sequence of real numbers.
+    ValueError
+        If it is too short, an entry is not finite or out of range, or the order is wrong.
+
+    Examples
+    --------
+    >>> check_real_sequence((0.5, 1), "lams", minimum=0.0, strict_min=True)
+    (0.5, 1.0)
+    """
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) != 1:
+        raise TypeError(f"{name} must be a sequence of real numbers, got {type(value).__name__}")
+    out = tuple(
+        check_real(v, f"{name}[{i}]", minimum=minimum, maximum=maximum, strict_min=strict_min)
+        for i, v in enumerate(value)
+    )
+    if len(out) < min_len:
+        raise ValueError(f"{name} must have at least {min_len} entries, got {len(out)}")
+    if increasing and any(b <= a for a, b in zip(out[:-1], out[1:])):
+        raise ValueError(f"{name} must be strictly increasing, got {out}")
+    return out
+
+
+_DTYPE_NAMES = {
+    "float16": "float16",
+    "half": "float16",
+    "bfloat16": "bfloat16",
+    "float32": "float32",
+    "float": "float32",
+    "float64": "float64",
+    "double": "float64",
+}
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype"):
+    """Return the floating :class:`torch.dtype` that ``dtype`` names.
+
+    Accepted alike: ``torch.float64``, ``"float64"`` (or ``"double"``), ``np.float64`` and
+    ``np.dtype("float64")``; the same for float32, float16 and bfloat16.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` names no floating dtype (an integer or complex dtype, or another object).
+
+    Examples
+    --------
+    >>> check_float_dtype("float64") is check_float_dtype(np.float64)
+    True
+    """
+    import torch
+
+    if isinstance(dtype, torch.dtype):
+        if dtype.is_floating_point:
+            return dtype
+        raise TypeError(f"{name} must be a floating dtype, got {dtype}")
+    key = None
+    if isinstance(dtype, str):
+        key = _DTYPE_NAMES.get(dtype.removeprefix("torch."))
+    elif dtype is not None and not isinstance(dtype, bool):
+        try:
+            key = _DTYPE_NAMES.get(np.dtype(dtype).name)
+        except TypeError:
+            key = None
+    if key is None:
+        raise TypeError(f"{name} must be a floating dtype such as torch.float64 or 'float64', got {dtype!r}")
+    return getattr(torch, key)
+
+
+def is_tensor(value: Any) -> bool:
+    """Whether ``value`` is a :class:`torch.Tensor` (without importing torch for other values)."""
+    cls = type(value)
+    if not any(c.__module__.startswith("torch") for c in cls.__mro__):
+        return False
+    import torch
+
+    return isinstance(value, torch.Tensor)
+
+
+def as_tensor(value: Any, name: str, *, dtype: Any = None, device: Any = None, ndim: int | None = None):
+    """``value`` as a floating tensor: the conversion at the entry of a data-to-data function.
+
+    A tensor keeps its device, and its dtype unless ``dtype`` is given; NumPy arrays, lists and
+    scalars become tensors of ``dtype`` (default :data:`DEFAULT_DTYPE`) on ``device``.
+
+    Parameters
+    ----------
+    value : array_like or torch.Tensor
+    name : str
+        The argument's name, used in the error messages.
+    dtype : torch.dtype or str, optional
+        Floating dtype of the result (see :func:`check_float_dtype`).
+    device : str or torch.device, optional
+        Device for a value that is not a tensor yet (default CPU).
+    ndim : int, optional
+        Required number of dimensions.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not numeric, or is complex.
+    ValueError
+        If it has the wrong number of dimensions or non-finite entries.
+    """
+    import torch
+
+    target = None if dtype is None else check_float_dtype(dtype)
+    if is_tensor(value):
+        if value.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor")
+        t = value if target is None else value.to(target)
+        if not t.is_floating_point():
+            t = t.to(torch.float64)
+    else:
+        if isinstance(value, (str, bytes)) or value is None:
+            raise TypeError(f"{name} must be array-like of numbers or a tensor, got {type(value).__name__}")
+        arr = np.asarray(value)
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must be real, got a complex array")
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be array-like of numbers or a tensor, got dtype {arr.dtype}")
+        t = torch.as_tensor(arr.astype(np.float64, copy=False), dtype=target or check_float_dtype(DEFAULT_DTYPE))
+        if device is not None:
+            t = t.to(check_device(device))
+    if ndim is not None and t.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(t.shape)}")
+    if t.numel() and not bool(torch.isfinite(t).all()):
+        raise ValueError(f"{name} must contain only finite numbers")
+    return t
+
+
+def as_array(value: Any, name: str, *, ndim: int | None = None, min_size: int = 0) -> np.ndarray:
+    """``value`` as a float64 NumPy array: the entry of a NumPy-based data-to-data function.
+
+    The checks are those of :func:`as_tensor`; a tensor of any floating dtype or device is read in
+    float64 on the CPU. The function's exit is :func:`like_input` with the caller's argument, so
+    that a tensor in still gives a tensor out.
+
+    Parameters
+    ----------
+    value : array_like or torch.Tensor
+    name : str
+        The argument's name, used in the error messages.
+    ndim : int, optional
+        Required number of dimensions.
+    min_size : int, default 0
+        Minimal number of entries.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not numeric, or is complex.
+    ValueError
+        If it has the wrong number of dimensions, too few or non-finite entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from dlmath.utils import as_array
+    >>> as_array(torch.ones(2, dtype=torch.float32), "x").dtype
+    dtype('float64')
+    """
+    import torch
+
+    t = as_tensor(value, name, ndim=ndim)
+    if t.numel() < min_size:
+        raise ValueError(f"{name} must have at least {min_size} entries, got shape {tuple(t.shape)}")
+    return t.detach().to(device="cpu", dtype=torch.float64).numpy()
+
+
+def like_input(result: Any, reference: Any) -> Any:
+    """Return ``result`` in the kind of ``reference``: the conversion at the exit of a function.
+
+    If ``reference`` (what the caller passed) is a tensor, ``result`` becomes a tensor on its
+    device and of its floating dtype; otherwise a NumPy array (float64 for floating results).
+    Tuples and lists are converted entry by entry.
+    """
+    if isinstance(result, (tuple, list)):
+        return type(result)(like_input(r, reference) for r in result)
+    if is_tensor(reference):
+        import torch
+
+        dtype = reference.dtype if reference.is_floating_point() else None
+        if is_tensor(result):
+            return result.to(device=reference.device, dtype=dtype if result.is_floating_point() else None)
+        arr = np.asarray(result)
+        t = torch.as_tensor(arr, device=reference.device)
+        return t.to(dtype) if (dtype is not None and t.is_floating_point()) else t
+    if is_tensor(result):
+        return result.detach().cpu().numpy()
+    return np.asarray(result) if not np.isscalar(result) else result

@@ -48,8 +48,8 @@ for k, net in sawtooths.items():
 ms = np.arange(1, 11)
 err_deep, err_shallow, size_deep, size_shallow, gap = [], [], [], [], []
 for m in ms:
-    deep = yarotsky_square_network(int(m))
-    shallow = shallow_relu_interpolant(np.square, 2 ** int(m))
+    deep = yarotsky_square_network(int(m), dtype="float64")  # double precision, as in the book
+    shallow = shallow_relu_interpolant(np.square, 2 ** int(m), dtype="float64")
     fd, fs = deep.evaluate(x), shallow.evaluate(x)
     err_deep.append(np.max(np.abs(fd - x**2)))
     err_shallow.append(np.max(np.abs(fs - x**2)))

@@ -33,8 +33,7 @@ X = np.vstack([X[np.abs(X[:, 1]) > 0.6][:38], [[0.8, 0.3], [-1.2, -0.3]]])
 y = np.sign(X[:, 1])
 w_svm, alpha = hard_margin_svm(X, y)
 support = alpha > 1e-8
-print(f"SVM: w = {w_svm}, margin 1/|w| = {1 / np.linalg.norm(w_svm):.4f}, "
-      f"{support.sum()} support vectors")
+print(f"SVM: w = {w_svm}, margin 1/|w| = {1 / np.linalg.norm(w_svm):.4f}, {support.sum()} support vectors")
 
 # %%
 # Gradient descent on the logistic loss
@@ -92,8 +91,9 @@ ax0.legend(fontsize=6.5, loc="lower right", ncol=2)
 
 ax1.loglog(checkpoints, angle, "o-", label=r"angle between $w_t$ and $\hat w$")
 ax1.loglog(checkpoints[1:], margin_gap[1:], "s-", label=r"$1 - \gamma(w_t)/\gamma(\hat w)$")
-ax1.loglog(checkpoints[1:], angle[-1] * np.log(checkpoints[-1]) / np.log(checkpoints[1:]), "k:",
-           label=r"$\propto 1/\log t$")
+ax1.loglog(
+    checkpoints[1:], angle[-1] * np.log(checkpoints[-1]) / np.log(checkpoints[1:]), "k:", label=r"$\propto 1/\log t$"
+)
 ax1.set_xlabel("gradient descent step $t$")
 ax1.legend(loc="lower left")
 plt.show()

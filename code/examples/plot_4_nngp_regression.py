@@ -40,9 +40,9 @@ noise = 0.01
 def posterior(depth):
     """Posterior mean and standard deviation on the test angles for the depth-L NNGP prior."""
     Xtr, Xte = circle(t_train), circle(t_test)
-    K = nngp_kernel(Xtr, depth=depth).numpy()
-    K_cross = nngp_kernel(Xtr, Xte, depth=depth).numpy()
-    K_test = nngp_kernel(Xte, depth=depth).numpy()
+    K = nngp_kernel(Xtr, depth=depth)
+    K_cross = nngp_kernel(Xtr, Xte, depth=depth)
+    K_test = nngp_kernel(Xte, depth=depth)
     mean, cov = gp_posterior(K, K_cross, K_test, y_train, noise)
     return mean, np.sqrt(np.clip(np.diag(cov), 0.0, None)), K, K_cross
 
@@ -69,8 +69,7 @@ print("max |GP mean - KRR|:", np.max(np.abs(K_cross.T @ alpha - mean)))
 # degrades again.
 grid = 2 * np.pi * np.arange(256) / 256
 depths_shown = (1, 3, 30)
-spectra = {L: np.abs(np.fft.rfft(nngp_kernel(circle(grid[:1]), circle(grid), depth=L)[0].numpy())) / 256
-           for L in depths_shown}
+spectra = {L: np.abs(np.fft.rfft(nngp_kernel(circle(grid[:1]), circle(grid), depth=L)[0])) / 256 for L in depths_shown}
 
 depths = np.array([1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64])
 test_mse = np.array([np.mean((posterior(int(L))[0] - target(t_test)) ** 2) for L in depths])

@@ -35,10 +35,10 @@ circle = lambda t: np.column_stack([np.cos(t), np.sin(t)])  # noqa: E731
 theta = np.linspace(0.0, np.pi, 13)
 x0 = circle(np.zeros(1))
 
-analytic = ntk_kernel(x0, circle(theta), depth=depth, sw2=sw2, sb2=sb2)[0].numpy()
+analytic = ntk_kernel(x0, circle(theta), depth=depth, sw2=sw2, sb2=sb2)[0]
 widths = [32, 64, 128, 256, 512, 1024]
 empirical = {
-    (width, seed): empirical_ntk(mlp(2, width, depth, sw2=sw2, sb2=sb2, seed=seed), x0, circle(theta))[0].numpy()
+    (width, seed): empirical_ntk(mlp(2, width, depth, sw2=sw2, sb2=sb2, seed=seed), x0, circle(theta))[0]
     for width in widths
     for seed in range(4)
 }
@@ -50,10 +50,12 @@ empirical = {
 # four networks per width, decays like :math:`n^{-1/2}`. The constant is not small: for ReLU
 # networks the relative variance of :math:`\hat\Theta(x,x)` grows linearly with the depth, so at
 # width 1024 the fluctuations are still of order ten per cent.
-deviation = np.array([
-    [np.linalg.norm(empirical[width, seed] - analytic) / np.linalg.norm(analytic) for seed in range(4)]
-    for width in widths
-])
+deviation = np.array(
+    [
+        [np.linalg.norm(empirical[width, seed] - analytic) / np.linalg.norm(analytic) for seed in range(4)]
+        for width in widths
+    ]
+)
 median = np.median(deviation, axis=1)
 print("median relative deviation per width:", dict(zip(widths, median.round(3).tolist())))
 print(f"fitted slope: {loglog_slope(widths, median):.2f}")
@@ -65,12 +67,23 @@ print(f"fitted slope: {loglog_slope(widths, median):.2f}")
 # Right: the deviation against the width.
 fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(8.0, 3.3))
 fine = np.linspace(0.0, np.pi, 200)
-ax0.plot(fine, ntk_kernel(x0, circle(fine), depth=depth, sw2=sw2, sb2=sb2)[0].numpy(), "k-",
-         label=rf"analytic $\Theta^{{{depth + 1}}}$")
+ax0.plot(
+    fine,
+    ntk_kernel(x0, circle(fine), depth=depth, sw2=sw2, sb2=sb2)[0],
+    "k-",
+    label=rf"analytic $\Theta^{{{depth + 1}}}$",
+)
 for width, n_nets, color in ((64, 3, "C1"), (1024, 2, "C0")):
     for seed in range(n_nets):
-        ax0.plot(theta, empirical[width, seed], "o", ms=3, color=color, alpha=0.8,
-                 label=f"empirical, width {width}" if seed == 0 else None)
+        ax0.plot(
+            theta,
+            empirical[width, seed],
+            "o",
+            ms=3,
+            color=color,
+            alpha=0.8,
+            label=f"empirical, width {width}" if seed == 0 else None,
+        )
 ax0.set_xlabel(r"angle $\vartheta$ between $x_0$ and $x_\vartheta$")
 ax0.set_title(rf"NTK of a ReLU network, $L = {depth}$ hidden layers")
 ax0.legend()

@@ -27,13 +27,18 @@ from dlmath.architectures import P4CNN, P4GroupConv, P4LiftingConv, PlainCNN, p4
 from dlmath.plotting import use_book_style
 
 use_book_style()
-letter = np.array([[1, 1, 1, 1, 0],
-                   [1, 0, 0, 0, 1],
-                   [1, 0, 0, 0, 1],
-                   [1, 1, 1, 1, 0],
-                   [1, 0, 1, 0, 0],
-                   [1, 0, 0, 1, 0],
-                   [1, 0, 0, 0, 1]], dtype=float)
+letter = np.array(
+    [
+        [1, 1, 1, 1, 0],
+        [1, 0, 0, 0, 1],
+        [1, 0, 0, 0, 1],
+        [1, 1, 1, 1, 0],
+        [1, 0, 1, 0, 0],
+        [1, 0, 0, 1, 0],
+        [1, 0, 0, 0, 1],
+    ],
+    dtype=float,
+)
 image = np.kron(np.pad(letter, ((0, 1), (1, 2))), np.ones((3, 3)))
 x = torch.as_tensor(image)[None, None]  # shape (batch, channels, N, N) = (1, 1, 24, 24)
 

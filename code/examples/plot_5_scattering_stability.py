@@ -66,8 +66,10 @@ err_signal = np.linalg.norm(x_tau - x, axis=1) / norm
 
 with torch.no_grad():  # translation invariance, for comparison: a shift by 3 samples
     shift = scattering(torch.as_tensor(np.roll(x, 3, axis=1))).numpy()
-print("largest relative change of S under a shift by 3 samples:",
-      f"{np.max(np.linalg.norm(shift - S, axis=(1, 2)) / norm):.4f}")
+print(
+    "largest relative change of S under a shift by 3 samples:",
+    f"{np.max(np.linalg.norm(shift - S, axis=(1, 2)) / norm):.4f}",
+)
 
 # %%
 # The figure

@@ -29,7 +29,7 @@ from dlmath.pde import PoissonPINN, l2_norm, poisson_error_bound, poisson_exact,
 from dlmath.plotting import use_book_style
 
 use_book_style()
-model = PoissonPINN(width=24, depth=2, seed=0)
+model = PoissonPINN(width=24, depth=2, seed=0, dtype="float64")  # the certificate is computed in double precision
 x_colloc = (np.arange(64) + 0.5) / 64
 x_t = torch.as_tensor(x_colloc)[:, None]
 f_t = torch.as_tensor(poisson_rhs(x_colloc))[:, None]
@@ -70,8 +70,15 @@ def error_and_bound():
 # Training
 # --------
 # Full-batch L-BFGS with a strong Wolfe line search, recorded every 20 iterations.
-optimizer = torch.optim.LBFGS(model.parameters(), lr=1.0, max_iter=20, history_size=50,
-                              line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-16)
+optimizer = torch.optim.LBFGS(
+    model.parameters(),
+    lr=1.0,
+    max_iter=20,
+    history_size=50,
+    line_search_fn="strong_wolfe",
+    tolerance_grad=1e-12,
+    tolerance_change=1e-16,
+)
 
 
 def closure():

@@ -1,4 +1,4 @@
-r"""Network builders shared by every part of the book.
+r"""The fully connected networks of the book: :class:`ScaledLinear`, :class:`MLP`, :func:`mlp`, :func:`feedforward`.
 
 The fully connected network of the book (chapter *Neural networks and the error
 decomposition*, and the conventions of Part IV) with ``depth`` hidden layers of width ``width``
@@ -20,52 +20,32 @@ References
 ----------
 Jacot, Gabriel, Hongler (2018); Lee et al. (2018); Mei, Montanari, Nguyen (2018).
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Sequence
 
 import torch
 from torch import nn
 
-from .utils import check_choice, check_device, check_int, check_real, torch_generator
+from ..utils import (
+    check_choice,
+    check_device,
+    check_float_dtype,
+    check_int,
+    check_int_sequence,
+    check_real,
+    torch_generator,
+)
+from .activations import ACTIVATIONS, activation_function, activation_module
+from .init import he_std, seeded_normal
+from .inputs import module_dtype_device, network_input
 
-__all__ = [
-    "ACTIVATIONS",
-    "PARAMETERIZATIONS",
-    "ScaledLinear",
-    "MLP",
-    "mlp",
-    "feedforward",
-    "activation_function",
-    "count_parameters",
-]
+__all__ = ["PARAMETERIZATIONS", "ScaledLinear", "MLP", "FeedForward", "mlp", "feedforward", "count_parameters"]
 
-#: Activations understood by :func:`mlp` and the kernels of :mod:`dlmath.kernels`.
-ACTIVATIONS = ("relu", "erf", "tanh", "identity")
 #: Parameterisations understood by :func:`mlp`.
 PARAMETERIZATIONS = ("ntk", "standard", "mean_field")
-
-
-def activation_function(name: str):
-    """The elementwise activation ``name`` as a callable on tensors.
-
-    Parameters
-    ----------
-    name : {"relu", "erf", "tanh", "identity"}
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not supported; the message lists the supported ones.
-    """
-    check_choice(name, "activation", ACTIVATIONS)
-    return {
-        "relu": torch.relu,
-        "erf": torch.erf,
-        "tanh": torch.tanh,
-        "identity": lambda t: t,
-    }[name]
 
 
 class ScaledLinear(nn.Module):
@@ -84,6 +64,12 @@ class ScaledLinear(nn.Module):
 
     def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None, weight_mult: float, bias_mult: float):
         super().__init__()
+        if not isinstance(weight, torch.Tensor) or weight.ndim != 2 or not weight.is_floating_point():
+            raise TypeError("weight must be a floating torch.Tensor of shape (out_features, in_features)")
+        if bias is not None and (not isinstance(bias, torch.Tensor) or bias.shape != weight.shape[:1]):
+            raise ValueError(f"bias must be None or a tensor of shape ({weight.shape[0]},)")
+        weight_mult = check_real(weight_mult, "weight_mult")
+        bias_mult = check_real(bias_mult, "bias_mult")
         self.weight = nn.Parameter(weight)
         self.bias = nn.Parameter(bias) if bias is not None else None
         self.weight_mult = float(weight_mult)
@@ -100,6 +86,10 @@ class ScaledLinear(nn.Module):
         return None if self.bias is None else self.bias_mult * self.bias
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the layer to ``x`` of shape ``(..., in_features)`` (a tensor or a NumPy array)."""
+        x = network_input(
+            x, dtype=self.weight.dtype, device=self.weight.device, min_ndim=1, last_dim=self.weight.shape[1]
+        )
         out = self.weight_mult * (x @ self.weight.T)
         if self.bias is not None:
             out = out + self.bias_mult * self.bias
@@ -127,12 +117,17 @@ class MLP(nn.Module):
 
     def __init__(self, layers: list[ScaledLinear], activation: str, parameterization: str):
         super().__init__()
+        if not layers or not all(isinstance(layer, ScaledLinear) for layer in layers):
+            raise TypeError("layers must be a non-empty list of ScaledLinear")
+        check_choice(activation, "activation", tuple(ACTIVATIONS))
+        check_choice(parameterization, "parameterization", PARAMETERIZATIONS)
         self.layers = nn.ModuleList(layers)
         self.activation = activation
         self.parameterization = parameterization
         self._phi = activation_function(activation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The output :math:`f(x)`, shape ``(batch, d_out)``, for ``x`` of shape ``(batch, d_in)``."""
         h = self.layers[0](x)
         for layer in self.layers[1:]:
             h = layer(self._phi(h))
@@ -164,7 +159,7 @@ def mlp(
     parameterization: str = "ntk",
     sw2: float = 2.0,
     sb2: float = 0.0,
-    dtype: torch.dtype = torch.float32,
+    dtype: torch.dtype | str = torch.float32,
     device: str | torch.device = "cpu",
     seed: int = 0,
 ) -> MLP:
@@ -177,8 +172,13 @@ def mlp(
     ``"standard"`` draws :math:`W^{\ell} \sim N(0, s_w/n_{\ell-1})`, :math:`b \sim N(0, s_b)`
     and applies them unscaled; ``"mean_field"`` is the NTK form with output multiplier
     :math:`\sqrt{s_w}/n`. As the width grows the output at initialisation is a Gaussian
-    process with the kernel :func:`dlmath.kernels.nngp_kernel` (NTK and standard) and the
-    NTK of the first two parameterisations is :func:`dlmath.kernels.ntk_kernel`.
+    process with the kernel :func:`dlmath.kernels.nngp_kernel` (NTK and standard
+    parameterisations alike: they define the same function at initialisation). The empirical
+    NTK converges to :func:`dlmath.kernels.ntk_kernel` in the **NTK** parameterisation only: in
+    the standard one the gradient with respect to a hidden weight matrix is
+    :math:`\sqrt{n/s_w}` times larger, so the tangent kernel grows linearly with the width
+    (Sohl-Dickstein, Novak, Schoenholz, Lee 2020), and in the mean-field one it vanishes like
+    :math:`1/n`.
 
     Parameters
     ----------
@@ -194,8 +194,9 @@ def mlp(
     parameterization : {"ntk", "standard", "mean_field"}, default "ntk"
     sw2, sb2 : float, default 2.0 and 0.0
         Weight and bias variances :math:`\sigma_w^2 > 0`, :math:`\sigma_b^2 \ge 0`.
-    dtype : torch.dtype, default torch.float32
-        A floating dtype.
+    dtype : torch.dtype or str, default torch.float32
+        A floating dtype (``torch.float64`` and ``"float64"`` alike); networks default to
+        float32, :data:`dlmath.utils.NETWORK_DTYPE`.
     device : str or torch.device, default "cpu"
     seed : int, default 0
         The weights are drawn on the CPU from this seed and then moved to ``device``, so the
@@ -227,12 +228,11 @@ def mlp(
     width = check_int(width, "width", minimum=1)
     depth = check_int(depth, "depth", minimum=0)
     d_out = check_int(d_out, "d_out", minimum=1)
-    check_choice(activation, "activation", ACTIVATIONS)
+    check_choice(activation, "activation", tuple(ACTIVATIONS))
     check_choice(parameterization, "parameterization", PARAMETERIZATIONS)
     sw2 = check_real(sw2, "sw2", minimum=0.0, strict_min=True)
     sb2 = check_real(sb2, "sb2", minimum=0.0)
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+    dtype = check_float_dtype(dtype)
     device = check_device(device)
     gen = torch_generator(seed)
 
@@ -240,8 +240,8 @@ def mlp(
     outs = [width] * depth + [d_out]
     layers = []
     for index, (fan_in, fan_out) in enumerate(zip(fans, outs)):
-        weight = torch.randn(fan_out, fan_in, generator=gen, dtype=torch.float64)
-        bias = torch.randn(fan_out, generator=gen, dtype=torch.float64)
+        weight = seeded_normal(gen, (fan_out, fan_in))
+        bias = seeded_normal(gen, (fan_out,))
         w_scale = math.sqrt(sw2 / fan_in)
         b_scale = math.sqrt(sb2)
         is_output = index == depth
@@ -258,15 +258,30 @@ def mlp(
     return MLP(layers, activation, parameterization)
 
 
+class FeedForward(nn.Sequential):
+    """The :class:`torch.nn.Sequential` network built by :func:`feedforward`.
+
+    It is an ordinary ``nn.Sequential`` (``net[0]`` is the first :class:`torch.nn.Linear`) whose
+    forward also accepts a NumPy batch, like every network of ``dlmath``.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The output for ``x`` of shape ``(batch, widths[0])`` (a tensor or a NumPy array)."""
+        dtype, device = module_dtype_device(self)
+        first = self[0]
+        x = network_input(x, dtype=dtype, device=device, min_ndim=1, last_dim=first.in_features)
+        return super().forward(x)
+
+
 def feedforward(
-    widths: "tuple[int, ...] | list[int]",
+    widths: Sequence[int],
     *,
     activation: str = "relu",
     bias_std: float = 0.1,
-    dtype: torch.dtype = torch.float32,
+    dtype: torch.dtype | str = torch.float32,
     device: str | torch.device = "cpu",
     seed: int = 0,
-) -> nn.Sequential:
+) -> FeedForward:
     r"""A plain feed-forward network with arbitrary layer widths, as an :class:`torch.nn.Sequential`.
 
     :math:`\Phi(x) = W_{L+1} \phi(W_{L} \cdots \phi(W_1 x + b_1) \cdots) + b_{L+1}` with
@@ -282,15 +297,23 @@ def feedforward(
     activation : {"relu", "erf", "tanh", "identity"}, default "relu"
     bias_std : float, default 0.1
         Standard deviation of the initial biases, >= 0.
-    dtype : torch.dtype, default torch.float32
+    dtype : torch.dtype or str, default torch.float32
     device : str or torch.device, default "cpu"
     seed : int, default 0
         Weights are drawn on the CPU from this seed and then moved to ``device``.
 
     Returns
     -------
-    torch.nn.Sequential
-        ``Linear, Activation, Linear, ..., Linear`` (no activation after the last layer).
+    FeedForward
+        An ``nn.Sequential`` of ``Linear, Activation, Linear, ..., Linear`` (no activation after
+        the last layer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = feedforward([2, 8, 1], dtype="float64")
+    >>> net(np.zeros((4, 2))).shape
+    torch.Size([4, 1])
 
     Raises
     ------
@@ -301,34 +324,22 @@ def feedforward(
     ----------
     Book: *Neural networks and the error decomposition* (Part I); Berner et al. (2022), Sec. 1.2.
     """
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of integers, got {type(widths).__name__}")
-    if len(widths) < 2:
-        raise ValueError(f"widths must have at least two entries (input and output), got {len(widths)}")
-    widths = [check_int(w, f"widths[{i}]", minimum=1) for i, w in enumerate(widths)]
-    check_choice(activation, "activation", ACTIVATIONS)
+    widths = check_int_sequence(widths, "widths", minimum=1, min_len=2)
+    check_choice(activation, "activation", tuple(ACTIVATIONS))
     bias_std = check_real(bias_std, "bias_std", minimum=0.0)
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+    dtype = check_float_dtype(dtype)
+    device = check_device(device)
     gen = torch_generator(seed)
     modules: list[nn.Module] = []
     for index, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
         layer = nn.Linear(fan_in, fan_out, dtype=dtype)
         with torch.no_grad():
-            layer.weight.copy_(torch.randn(fan_out, fan_in, generator=gen, dtype=torch.float64) * math.sqrt(2.0 / fan_in))
-            layer.bias.copy_(torch.randn(fan_out, generator=gen, dtype=torch.float64) * bias_std)
+            layer.weight.copy_(seeded_normal(gen, (fan_out, fan_in), he_std(fan_in)))
+            layer.bias.copy_(seeded_normal(gen, (fan_out,), bias_std))
         modules.append(layer)
         if index < len(widths) - 2:
-            modules.append(_ACTIVATION_MODULES[activation]())
-    return nn.Sequential(*modules).to(device)
-
-
-class _Erf(nn.Module):
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.erf(x)
-
-
-_ACTIVATION_MODULES = {"relu": nn.ReLU, "erf": _Erf, "tanh": nn.Tanh, "identity": nn.Identity}
+            modules.append(activation_module(activation))
+    return FeedForward(*modules).to(device)
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -1,94 +1,28 @@
-"""The result convention shared by every ``*_demo`` function.
+"""Theorem checks: declared once beside a demo, evaluated by the chapter and by the test."""
 
-A demo returns an instance of a frozen dataclass derived from :class:`DemoResult`. It carries
-the arrays the book plots and the scalars the book quotes (``rate``, ``max_ratio``, ...), and a
-field ``predicted`` where the theorem predicts a value. ``result.plot()`` draws the book's
-figure, ``result.summary()`` returns the scalar fields, so that a reader reproduces a figure or a
-number of the book in one line.
-
-Define a result with the :func:`demo_result` decorator::
-
-    @demo_result
-    class SlopeResult(DemoResult):
-        widths: np.ndarray
-        error: np.ndarray
-        rate: float
-        predicted: float
-
-        def plot(self, ax=None):
-            ...
-"""
 from __future__ import annotations
 
 import dataclasses
 import math
 import re
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["DemoResult", "demo_result", "TheoremCheck", "theorem_check", "CheckDeclaration", "declare_check",
-           "declaration", "declarations", "check", "verify", "glue", "CHECK_METADATA_KEY"]
-
-T = TypeVar("T")
-
-
-def demo_result(cls: type[T]) -> type[T]:
-    """Make ``cls`` a frozen dataclass with identity comparison (arrays have no ``==``).
-
-    Array-valued fields are made read-only, so a result cannot be changed after the demo
-    returned it.
-    """
-    return dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
-
-
-class DemoResult:
-    """Base class of demo results: frozen fields, a scalar summary and a figure.
-
-    Subclasses are decorated with :func:`demo_result` and override :meth:`plot`.
-    """
-
-    def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            if isinstance(value, np.ndarray):
-                value.setflags(write=False)
-
-    def summary(self) -> dict[str, Any]:
-        """The scalar fields (ints, floats, bools, strings) as a dict, in field order."""
-        out: dict[str, Any] = {}
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            if isinstance(value, (bool, int, float, str, np.floating, np.integer, np.bool_)):
-                out[field.name] = value.item() if isinstance(value, np.generic) else value
-        return out
-
-    def plot(self, ax: Any = None) -> Any:
-        """Draw the book's figure of this result and return the axes (or figure)."""
-        raise NotImplementedError(f"{type(self).__name__} has no figure")
-
-    def __repr__(self) -> str:
-        parts = []
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            if isinstance(value, np.ndarray):
-                parts.append(f"{field.name}=<array {value.shape}>")
-            elif isinstance(value, float):
-                parts.append(f"{field.name}={value:.6g}")
-            elif isinstance(value, (int, bool, str, np.generic)):
-                parts.append(f"{field.name}={value!r}")
-            else:
-                parts.append(f"{field.name}=<{type(value).__name__}>")
-        return f"{type(self).__name__}({', '.join(parts)})"
-
-
-def as_float_array(values: Any) -> np.ndarray:
-    """A float64 copy of ``values`` (helper for building results)."""
-    return np.array(values, dtype=np.float64)
-
-
-Plotter = Callable[..., Any]
-
+__all__ = [
+    "TheoremCheck",
+    "theorem_check",
+    "CheckDeclaration",
+    "declare_check",
+    "declaration",
+    "declarations",
+    "check",
+    "verify",
+    "glue",
+    "format_number",
+    "CHECK_METADATA_KEY",
+    "PART_MODULES",
+]
 
 # ----------------------------------------------------------------------------------------------
 # Theorem checks: the measured figure of a demo against the theorem's prediction.
@@ -256,7 +190,7 @@ class TheoremCheck:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TheoremCheck":
+    def from_dict(cls, data: dict[str, Any]) -> TheoremCheck:
         """The check back from :meth:`as_dict` (verdicts are recomputed, not read)."""
         names = {f.name for f in dataclasses.fields(cls)}
         kw = {k: (_NAN if v is None and k in _FLOAT_FIELDS else v) for k, v in data.items() if k in names}
@@ -272,16 +206,17 @@ class TheoremCheck:
 
     def __str__(self) -> str:
         verdict = "passed" if self.passed else "FAILED"
-        text = (f"Check of {self.theorem}: {self.quantity} = {_fmt(self.measured)}, "
-                f"predicted {self.prediction_text}: {verdict}")
+        text = (
+            f"Check of {self.theorem}: {self.quantity} = {_fmt(self.measured)}, "
+            f"predicted {self.prediction_text}: {verdict}"
+        )
         if self.declared:
             text += f"; wrong answer {self.wrong_text}: {'rejected' if self.rejects_wrong else 'NOT rejected'}"
         if self.claim == "illustration":
             text += " (illustration, not counted as a verification)"
         return text
 
-    def _repr_mimebundle_(self, include: Any = None,
-                          exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         import html
 
         ok = self.passed and (self.rejects_wrong or not self.declared)
@@ -293,8 +228,10 @@ class TheoremCheck:
         if not math.isnan(self.tightness):
             extra += f"; tightness {html.escape(_fmt(self.tightness))}"
         if self.declared:
-            extra += (f"; wrong answer {html.escape(self.wrong_text)}: "
-                      f"{'rejected' if self.rejects_wrong else '<b>not rejected</b>'}")
+            extra += (
+                f"; wrong answer {html.escape(self.wrong_text)}: "
+                f"{'rejected' if self.rejects_wrong else '<b>not rejected</b>'}"
+            )
         body = (
             f'<div class="dlmath-check" style="border-left:4px solid {colour};padding:0.3em 0.8em;'
             f'margin:0.4em 0;">'
@@ -320,14 +257,26 @@ def _prediction_text(relation: str, predicted: float, tolerance: float) -> str:
     return f"{sym} {_fmt(predicted + (tolerance if sym == '≤' else -tolerance))}"
 
 
-def _fmt(x: float) -> str:
-    if math.isnan(x):
+def format_number(x: float | None) -> str:
+    """A figure as the book prints it: integers exactly (below 10^6), others to 4 significant digits.
+
+    ``None`` and NaN print as ``"nan"`` (the theorem index stores a missing figure as None).
+
+    Examples
+    --------
+    >>> format_number(3.0), format_number(0.123456), format_number(float("inf"))
+    ('3', '0.1235', 'inf')
+    """
+    if x is None or math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     if x == int(x) and abs(x) < 1e6:
         return str(int(x))
     return f"{x:.4g}"
+
+
+_fmt = format_number
 
 
 def _real(name: str, value: Any) -> float:
@@ -337,16 +286,24 @@ def _real(name: str, value: Any) -> float:
 
 
 def _demo_name(demo: Any) -> str:
-    if callable(demo):
+    if callable(demo):  # read when asked: a facade may have set __module__ since the declaration
         return f"{demo.__module__}.{demo.__qualname__}"
     if isinstance(demo, str) and demo.strip():
         return demo
     raise TypeError(f"demo must be a function or its qualified name, got {type(demo).__name__}")
 
 
-def theorem_check(theorem: str, *, measured: float, predicted: float, relation: str = "approx",
-                  tolerance: float = 0.0, quantity: str, demo: Callable[..., Any] | str,
-                  label: str = "") -> TheoremCheck:
+def theorem_check(
+    theorem: str,
+    *,
+    measured: float,
+    predicted: float,
+    relation: str = "approx",
+    tolerance: float = 0.0,
+    quantity: str,
+    demo: Callable[..., Any] | str,
+    label: str = "",
+) -> TheoremCheck:
     r"""A one-off comparison of a measured figure with a predicted one (no declaration).
 
     The book's verified results use :func:`declare_check` instead: a check built here names no
@@ -390,8 +347,10 @@ def theorem_check(theorem: str, *, measured: float, predicted: float, relation: 
         raise ValueError(f"theorem must be a catalogue id like 'kernels.ntk_limit', got {theorem!r}")
     if relation not in RELATIONS:
         raise ValueError(f"relation must be one of {sorted(RELATIONS)}, got {relation!r}")
-    values = {name: _real(name, value) for name, value in
-              (("measured", measured), ("predicted", predicted), ("tolerance", tolerance))}
+    values = {
+        name: _real(name, value)
+        for name, value in (("measured", measured), ("predicted", predicted), ("tolerance", tolerance))
+    }
     if math.isnan(values["predicted"]) or math.isinf(values["predicted"]):
         raise ValueError(f"predicted must be finite, got {predicted!r}")
     if not (values["tolerance"] >= 0 and math.isfinite(values["tolerance"])):
@@ -400,8 +359,9 @@ def theorem_check(theorem: str, *, measured: float, predicted: float, relation: 
         raise ValueError("quantity must be a non-empty string")
     if not isinstance(label, str) or (label and not re.fullmatch(r"[A-Za-z0-9_]+", label)):
         raise ValueError(f"label must be letters, digits or '_', got {label!r}")
-    return TheoremCheck(theorem=theorem, quantity=quantity.strip(), relation=relation,
-                        demo=_demo_name(demo), label=label, **values)
+    return TheoremCheck(
+        theorem=theorem, quantity=quantity.strip(), relation=relation, demo=_demo_name(demo), label=label, **values
+    )
 
 
 # -- declarations ------------------------------------------------------------------------------
@@ -443,7 +403,7 @@ class CheckDeclaration:
     reason: str
     hypotheses: str
     wrong: str
-    demo: str
+    demo_ref: Any = dataclasses.field(repr=False)
     measure: Getter = dataclasses.field(repr=False)
     predict: Getter = dataclasses.field(repr=False)
     tolerance: Getter = dataclasses.field(repr=False)
@@ -455,6 +415,17 @@ class CheckDeclaration:
     def key(self) -> tuple[str, str]:
         """``(theorem, label)``, unique over the package."""
         return self.theorem, self.label
+
+    @property
+    def demo(self) -> str:
+        """Fully qualified public name of the demo (``dlmath.kernels.ntk_limit_demo``)."""
+        return _demo_name(self.demo_ref)
+
+    @property
+    def result_type(self) -> str | None:
+        """The name of the result class the demo returns (its return annotation), if known."""
+        ann = getattr(self.demo_ref, "__annotations__", {}).get("return")
+        return ann if isinstance(ann, str) else getattr(ann, "__name__", None)
 
     def check(self, result: Any) -> TheoremCheck:
         """Evaluate the declaration on a demo result.
@@ -480,10 +451,22 @@ class CheckDeclaration:
         wrong_m = measured if self.wrong_measure is None else _real("wrong measured", self.wrong_measure(result))
         wrong_p = predicted if self.wrong_predict is None else _real("wrong predicted", self.wrong_predict(result))
         return TheoremCheck(
-            theorem=self.theorem, quantity=self.quantity, measured=measured, predicted=predicted,
-            relation=self.relation, tolerance=tolerance, demo=self.demo, label=self.label,
-            claim=self.claim, reason=self.reason, hypotheses=self.hypotheses, wrong=self.wrong,
-            wrong_measured=wrong_m, wrong_predicted=wrong_p, min_tightness=self.min_tightness)
+            theorem=self.theorem,
+            quantity=self.quantity,
+            measured=measured,
+            predicted=predicted,
+            relation=self.relation,
+            tolerance=tolerance,
+            demo=self.demo,
+            label=self.label,
+            claim=self.claim,
+            reason=self.reason,
+            hypotheses=self.hypotheses,
+            wrong=self.wrong,
+            wrong_measured=wrong_m,
+            wrong_predicted=wrong_p,
+            min_tightness=self.min_tightness,
+        )
 
     def verify(self, result: Any) -> TheoremCheck:
         """:meth:`check`, raising ``AssertionError`` unless it passes and rejects the wrong answer."""
@@ -498,10 +481,24 @@ class CheckDeclaration:
 _REGISTRY: dict[tuple[str, str], CheckDeclaration] = {}
 
 
-def declare_check(theorem: str, *, label: str = "", quantity: str, claim: str, relation: str,
-                  measure: Any, predict: Any, tolerance: Any, reason: str, hypotheses: str,
-                  wrong: str, wrong_predict: Any = None, wrong_measure: Any = None,
-                  min_tightness: float | None = None, demo: Callable[..., Any] | str) -> CheckDeclaration:
+def declare_check(
+    theorem: str,
+    *,
+    label: str = "",
+    quantity: str,
+    claim: str,
+    relation: str,
+    measure: Any,
+    predict: Any,
+    tolerance: Any,
+    reason: str,
+    hypotheses: str,
+    wrong: str,
+    wrong_predict: Any = None,
+    wrong_measure: Any = None,
+    min_tightness: float | None = None,
+    demo: Callable[..., Any] | str,
+) -> CheckDeclaration:
     r"""Declare, once, how a demo's result checks a theorem.
 
     With ``m = measure(result)``, ``p = predict(result)``, ``t = tolerance(result)`` the check
@@ -556,18 +553,28 @@ def declare_check(theorem: str, *, label: str = "", quantity: str, claim: str, r
             raise ValueError(f"{name} must be a non-empty string")
     if (wrong_predict is None) == (wrong_measure is None):
         raise ValueError("give exactly one of wrong_predict and wrong_measure")
+    _demo_name(demo)  # a function or a qualified name
     if min_tightness is not None:
         min_tightness = _real("min_tightness", min_tightness)
         if relation not in ("<=", ">=") or not 0 < min_tightness <= 1:
             raise ValueError("min_tightness must be in (0, 1] and needs a bound ('<=' or '>=')")
     decl = CheckDeclaration(
-        theorem=theorem, label=label, quantity=quantity.strip(), claim=claim, relation=relation,
-        reason=reason.strip(), hypotheses=hypotheses.strip(), wrong=wrong.strip(), demo=_demo_name(demo),
-        measure=_getter("measure", measure), predict=_getter("predict", predict),
+        theorem=theorem,
+        label=label,
+        quantity=quantity.strip(),
+        claim=claim,
+        relation=relation,
+        reason=reason.strip(),
+        hypotheses=hypotheses.strip(),
+        wrong=wrong.strip(),
+        demo_ref=demo,
+        measure=_getter("measure", measure),
+        predict=_getter("predict", predict),
         tolerance=_getter("tolerance", tolerance),
         wrong_measure=_getter("wrong_measure", wrong_measure, optional=True),
         wrong_predict=_getter("wrong_predict", wrong_predict, optional=True),
-        min_tightness=_NAN if min_tightness is None else min_tightness)
+        min_tightness=_NAN if min_tightness is None else min_tightness,
+    )
     old = _REGISTRY.get(decl.key)
     if old is not None and old.demo != decl.demo:
         raise ValueError(f"check {theorem!r} label {label!r} is already declared for {old.demo}")
