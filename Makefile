@@ -73,6 +73,7 @@ pdf: setup
 	$(PY) tools/execute_chapters.py --jobs $(JOBS); \
 	$(JB) build . --builder pdflatex $(BUILD_FLAGS); \
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf; \
+	$(PY) book/_ext/book_pages.py pdf-link _build/html; \
 	echo "PDF built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/latex/book.pdf (also _build/html/book.pdf)"
 
 # One chapter with the book's configuration, in its own output folder.

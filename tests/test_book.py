@@ -101,6 +101,14 @@ def test_sphinx_warning_fails_the_build(tmp_path):
     assert "no-such-theorem" in proc.stdout + proc.stderr
 
 
+@book
+def test_warning_in_a_cell_output_fails_the_build(tmp_path):
+    cell = "```{code-cell} ipython3\nimport warnings\nwarnings.warn('deliberate warning', UserWarning)\n```\n"
+    proc = build_book(_tiny_book(tmp_path, cell), tmp_path / "out")
+    assert proc.returncode != 0
+    assert "a cell prints a warning" in proc.stdout + proc.stderr
+
+
 def _visible_text(html: str) -> str:
     """Page text outside code, scripts and typeset math."""
     html = re.sub(r"<(pre|script|code)\b.*?</\1>", "", html, flags=re.S)
@@ -311,3 +319,101 @@ def test_runtime_dependencies_role_reads_pyproject(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     page = (tmp_path / "out" / "_build" / "html" / "page.html").read_text()
     assert "Dependencies: torch, numpy and some-new-dependency." in page
+
+
+@book
+def test_pdf_title_page_does_not_repeat_the_title(book_html):
+    """The LaTeX source of ``make pdf`` names no author equal to the title."""
+    import re
+
+    tex = book_html.parent / "latex" / "book.tex"
+    if not tex.is_file():
+        pytest.skip(f"{tex} is made by `make pdf` (CI runs it before the tests)")
+    source = tex.read_text(encoding="utf8")
+    title = re.search(r"\\title\{(.*?)\}", source).group(1)
+    author = re.search(r"\\author\{(.*?)\}", source).group(1)
+    assert author.strip() != title.strip(), f"the title page repeats the title {title!r} as its author"
+
+
+def test_code_on_the_page_is_mostly_mathematics():
+    """At most a third of the code lines a chapter page shows are bookkeeping (imports, glue,
+    checks, style), counted by tools/count_bookkeeping.py, and every shown line fits the
+    code box (88 characters)."""
+    from book_config import chapter_files
+    from count_bookkeeping import HIDDEN_TAGS, code_cells, count_chapter
+
+    visible = bookkeeping = 0
+    for page in chapter_files():
+        path = pathlib.Path(__file__).resolve().parents[1] / f"{page}.md"
+        v, b = count_chapter(path)
+        assert v > 0, f"{page} shows no code"
+        visible, bookkeeping = visible + v, bookkeeping + b
+        for tags, source in code_cells(path.read_text(encoding="utf8")):
+            if not tags & HIDDEN_TAGS:
+                long = [line for line in source.split("\n") if len(line) > 88]
+                assert not long, f"{page}: code lines wider than the code box: {long}"
+    assert bookkeeping <= visible / 3, f"{bookkeeping} of {visible} shown code lines are bookkeeping"
+
+
+def test_bookkeeping_count_sees_glue_checks_and_imports():
+    from count_bookkeeping import count_cell
+
+    cell = (
+        "import numpy as np\n%matplotlib inline\nres = demo(width=8)\n# a comment\n\n"
+        'glue("k", float(res.x),\n     display=False)\ncheck("id", res).glue()\nres.plot();\n'
+    )
+    assert count_cell(cell) == (7, 5)
+
+
+def test_plain_markdown_of_myst_directives_and_roles():
+    """The notebook converter: headed blocks with the page's numbers, glued values, references
+    and citations as text, equation numbers as tags; nested fences."""
+    from book_notebooks import Resolver, plain_markdown
+
+    res = Resolver(
+        glue={"k": "0.123456", "n": "40"},
+        numbers={("theorem", "thm-a"): "3.2", ("exercise", "ex-a"): "3.1", ("displaymath", "equation-eq-a"): "3.4"},
+        links={"thm-a": "Theorem 3.2"},
+        citations={"smith2020": ("Smith et al.", "2020")},
+        titles={"book/part1/ch01": "Risk"},
+        docname="book/part2/ch03",
+    )
+    source = (
+        "(sec-a)=\n## Section\n\n"
+        "````{prf:theorem} Title\n:label: thm-a\n\nBody $x$ with {glue:text}`k:.3f` and {glue:text}`n`.\n\n"
+        "```{prf:remark}\nInner.\n```\n````\n\n"
+        "```{prf:proof}\nBy {eq}`eq-a`, {prf:ref}`thm-a`, {prf:ref}`the theorem <thm-a>` and {cite}`smith2020`;"
+        " {cite:t}`smith2020`; see {doc}`../part1/ch01`.\n```\n\n"
+        "$$\nx = 1\n$$ (eq-a)\n\n"
+        "```{exercise} Ex\n:label: ex-a\n\nDo it.\n```\n\n```{solution} ex-a\nDone.\n```\n"
+    )
+    out = plain_markdown(source, res)
+    assert "(sec-a)=" not in out and "```" not in out and "{" not in out.replace("\\tag{3.4}", "")
+    assert "#### Theorem 3.2 (Title)" in out and "#### Remark" in out
+    assert "Body $x$ with 0.123 and 40." in out
+    assert "*Proof.* By (3.4), Theorem 3.2, the theorem and [Smith et al., 2020]; Smith et al. [2020]; see Risk." in out
+    assert "$\\blacksquare$" in out
+    assert "x = 1\n\\tag{3.4} $$" in out
+    assert "#### Exercise 3.1 (Ex)" in out and "#### Solution to Exercise 3.1" in out
+
+
+def test_notebook_macros_match_the_book_macros():
+    import re
+
+    from book_macros import MACROS, mathjax_macros
+    from book_notebooks import macro_definitions
+
+    defs = macro_definitions()
+    found = dict(re.findall(r"\\newcommand\{\\([A-Za-z]+)\}(?:\[\d\])?\{(.*?)\}(?=\\newcommand|\$)", defs))
+    assert set(found) == set(MACROS)
+    for name, value in mathjax_macros().items():
+        body = value[0] if isinstance(value, list) else value
+        assert found[name] == body, (name, found[name], body)
+
+
+def test_plain_markdown_keeps_code_blocks_verbatim():
+    from book_notebooks import Resolver, plain_markdown
+
+    block = "```python\ns = r':math:`\\sqrt{12}` and {eq}`x`'\n```"
+    out = plain_markdown("Text {glue:text}`k`.\n\n" + block + "\n", Resolver(glue={"k": "7"}))
+    assert out == "Text 7.\n\n" + block + "\n"

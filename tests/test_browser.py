@@ -17,8 +17,11 @@ and further:
 * every relative link of every HTML file resolves, fragment included (parsed in Python);
 * the search page finds "tangent kernel" in the chapters on the neural tangent kernel;
 * the solutions of the exercises are hidden until their toggle is clicked;
-* the front page links to ``book.pdf``, which is served as a PDF (skipped when the build holds
-  no PDF: ``make pdf`` makes it).
+* the front page links to ``book.pdf``, which is served as a PDF, and shows no link when the
+  build holds no PDF (``make pdf`` makes it);
+* the sidebar toggle works at desktop and phone widths, one search box, the check boxes'
+  theorem ids readable in dark mode (contrast at least 4.5:1), display equations that scroll
+  inside the column on a phone, titles not cut.
 
 Chromium: ``$DLMATH_CHROMIUM``, else ``chromium``/``chromium-browser``/``google-chrome`` on the
 PATH, else the browser of ``playwright install``; without any, the module is skipped.
@@ -32,6 +35,7 @@ import http.server
 import os
 import pathlib
 import posixpath
+import re
 import shutil
 import threading
 import urllib.parse
@@ -536,8 +540,12 @@ def test_pdf_link(browser, site, book_html):
             "a[href]", "els => els.filter(a => /(^|\\/)book\\.pdf$/.test(new URL(a.href).pathname)).map(a => a.href)"
         )
         assert hrefs, f"{tab.url} has no link to book.pdf"
+        link = tab.locator("a[href$='book.pdf']").first
         if not (book_html / "book.pdf").is_file():
-            pytest.skip(f"{book_html} holds no book.pdf (made by `make pdf`); the link {hrefs[0]} exists")
+            # a build without the PDF (`make book` alone) shows no link to it
+            assert link.is_hidden(), f"{tab.url} shows a link to {hrefs[0]}, which this build lacks"
+            return
+        assert link.is_visible(), f"{tab.url} hides the link to the PDF that this build has"
         response = tab.request.get(hrefs[0])
         body = response.body()
         content_type = response.headers.get("content-type", "")
@@ -546,3 +554,128 @@ def test_pdf_link(browser, site, book_html):
     assert response.status == 200, f"{hrefs[0]} answered HTTP {response.status}"
     assert content_type.split(";")[0].strip() == "application/pdf", f"{hrefs[0]} has content-type {content_type!r}"
     assert body.startswith(b"%PDF"), f"{hrefs[0]} does not start with %PDF: {body[:16]!r}"
+
+
+# --------------------------------------------------------------------------- 8: reader-facing defects
+
+CHAPTER_PAGE = "book/part3/ch08_ntk_mean_field.html"
+DESKTOP = {"width": 1400, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+_CONTRAST = """
+(el) => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let bg = null;
+  for (let node = el; node; node = node.parentElement) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { bg = c; break; }
+  }
+  bg = bg || [255, 255, 255];
+  const fg = rgb(getComputedStyle(el).color);
+  const [a, b] = [lum(fg) + 0.05, lum(bg) + 0.05];
+  return Math.max(a, b) / Math.min(a, b);
+}
+"""
+
+
+def _open(browser, site, page, viewport, *, dark=False):
+    context = browser.new_context(viewport=viewport, service_workers="block")
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    if dark:
+        tab.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    tab.goto(site + page)
+    return context, tab
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_sidebar_toggle_works(browser, site, viewport):
+    context, tab = _open(browser, site, CHAPTER_PAGE, viewport)
+    try:
+        toggle = tab.locator(".primary-toggle:visible").first
+        assert toggle.count() == 1, "no visible sidebar toggle"
+        if viewport["width"] >= 992:  # the theme collapses the sidebar; below, a drawer opens
+            sidebar = tab.locator("#pst-primary-sidebar")
+            assert sidebar.is_visible()
+            toggle.click()
+            sync_api.expect(sidebar).to_have_class(re.compile("pst-sidebar-hidden"), timeout=5000)
+        else:
+            toggle.click()
+            dialog = tab.locator("#pst-primary-sidebar-modal")
+            sync_api.expect(dialog).to_have_attribute("open", "", timeout=5000)
+            assert tab.locator("#pst-primary-sidebar-modal a.reference").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_one_search_box_on_desktop(browser, site):
+    context, tab = _open(browser, site, CHAPTER_PAGE, DESKTOP)
+    try:
+        shown = tab.locator(".search-button-field:visible, .search-button:visible").count()
+        header = tab.locator("header.bd-header")
+        height = header.evaluate("h => h.getBoundingClientRect().height") if header.count() else 0
+        assert shown == 1, f"{shown} search boxes or buttons are shown"
+        assert height == 0, f"the theme's top header takes {height} px"
+    finally:
+        context.close()
+
+
+def test_check_boxes_readable_in_dark_mode(browser, site):
+    context, tab = _open(browser, site, CHAPTER_PAGE, DESKTOP, dark=True)
+    try:
+        assert tab.evaluate("document.documentElement.dataset.theme") == "dark"
+        codes = tab.locator(".dlmath-check code")
+        assert codes.count() > 0, "no check box on the page"
+        ratios = [codes.nth(i).evaluate(_CONTRAST) for i in range(codes.count())]
+        verdicts = tab.locator(".dlmath-check > span").first.evaluate(_CONTRAST)
+    finally:
+        context.close()
+    assert min(ratios) >= 4.5, f"theorem ids at contrast {min(ratios):.2f}:1 in dark mode (WCAG asks 4.5:1)"
+    assert verdicts >= 4.5, f"the verdict at contrast {verdicts:.2f}:1 in dark mode"
+
+
+def test_wide_equations_scroll_on_mobile(browser, site):
+    context, tab = _open(browser, site, CHAPTER_PAGE, MOBILE)
+    try:
+        tab.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=TIMEOUT_MS)
+        tab.evaluate("() => MathJax.startup.promise")
+        report = tab.evaluate(
+            """() => {
+              const wide = [...document.querySelectorAll('mjx-container[display="true"]')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1);
+              return {
+                wide: wide.length,
+                scrollable: wide.filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).length,
+                page: document.documentElement.scrollWidth, view: window.innerWidth,
+                title: (() => { const h = document.querySelector('h1'); return h.scrollWidth - h.clientWidth; })(),
+              };
+            }"""
+        )
+    finally:
+        context.close()
+    assert report["wide"] > 0, "no display equation is wider than a phone: the check measures nothing"
+    assert report["scrollable"] == report["wide"], f"wide equations that do not scroll: {report}"
+    assert report["page"] <= report["view"] + 1, f"the page scrolls sideways on a phone: {report}"
+    assert report["title"] <= 1, f"the chapter title is cut on a phone: {report}"
+
+
+def test_theorem_index_shows_verdicts_grouped_by_chapter(browser, site):
+    context, tab = _open(browser, site, "book/theorem_index.html", DESKTOP)
+    try:
+        table = tab.locator("table.dlmath-theorem-index")
+        status = table.locator("thead th").first
+        box = status.bounding_box()
+        header = status.inner_text().strip()
+        groups = table.locator("tr.dlmath-index-chapter").all_inner_texts()
+        verdicts = table.locator("tbody tr:not(.dlmath-index-chapter) td:first-child").all_inner_texts()
+    finally:
+        context.close()
+    assert header == "Status" and box["x"] + box["width"] <= DESKTOP["width"], f"the verdict column: {header}, {box}"
+    assert len(groups) == len(_chapters()), f"{len(groups)} chapter groups for {len(_chapters())} chapters"
+    assert verdicts and set(v.strip() for v in verdicts) <= {"verified", "illustration", "FAILED", "passed"}, verdicts[
+        :5
+    ]

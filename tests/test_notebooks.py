@@ -139,3 +139,61 @@ def test_every_chapter_runs_with_runtime_dependencies_only(book_html, runtime_ke
             ]
     assert not failures, "\n\n".join(failures)
     assert n_checks >= len(pages) - 1, f"only {n_checks} theorem checks were displayed"
+
+
+# ------------------------------------------------------------------ the notebook reads like the page
+
+_MYST_LEFT = ("{prf:", "{glue", "{cite", "{eq}", "{doc}", "{ref}", "```{", ":::{")
+# commands the converter writes (MathJax defines them)
+_CONVERTER_COMMANDS = {"tag", "blacksquare", "newcommand", "operatorname"}
+
+
+def _markdown(nb: dict) -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def test_downloaded_notebooks_are_plain_markdown_with_outputs(book_html):
+    import re
+
+    from book_macros import MACROS
+
+    for page in chapter_files():
+        nb = json.loads((book_html / "_sources" / f"{page}.ipynb").read_text())
+        cells = _markdown(nb)
+        for text in cells:
+            for token in _MYST_LEFT:
+                assert token not in text, (
+                    f"{page}: {token!r} left in a Markdown cell: ...{text[text.index(token) - 80 :][:200]}"
+                )
+        # the book's macros are defined in the first Markdown cell, for MathJax
+        defined = set(re.findall(r"\\newcommand\{\\([A-Za-z]+)\}", cells[0]))
+        assert defined == set(MACROS), f"{page}: first Markdown cell defines {sorted(defined)}"
+        # every other command is one MathJax typesets on the page itself
+        html_page = (book_html / f"{page}.html").read_text(encoding="utf8")
+        used = set(re.findall(r"\\([A-Za-z]+)", "\n".join(cells[1:])))
+        unknown = sorted(c for c in used - set(MACROS) - _CONVERTER_COMMANDS if f"\\{c}" not in html_page)
+        assert not unknown, f"{page}: commands the page never typesets: {unknown}"
+        # executed: the figures and the checks of this build, no glue records
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        outputs = [o for c in code for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs), f"{page}: no figure in the notebook"
+        assert any(CHECK_KEY in o.get("metadata", {}) for o in outputs), f"{page}: no check output in the notebook"
+        assert not any(k.startswith("application/papermill.record/") for o in outputs for k in o.get("data", {}))
+        # headed blocks with the page's numbers
+        theorems = re.findall(r"^#### (Theorem|Proposition|Lemma|Definition) (\d+\.\d+)", "\n".join(cells), re.M)
+        assert theorems, f"{page}: no numbered theorem heading"
+        for kind, number in theorems:
+            assert f'caption-number">{kind} {number} <' in html_page, f"{page}: {kind} {number} is not on the page"
+
+
+def test_install_cell_installs_the_wheel_of_the_book(book_html):
+    wheels = sorted((book_html / "_static" / "dlmath").glob("dlmath-*.whl"))
+    assert len(wheels) == 1, f"the book ships {wheels}"
+    front = (book_html / "book" / "intro.html").read_text(encoding="utf8")
+    assert f"_static/dlmath/{wheels[0].name}" in front, "the front page does not offer the wheel"
+    for page in chapter_files():
+        nb = json.loads((book_html / "_sources" / f"{page}.ipynb").read_text())
+        first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        source = "".join(first_code["source"])
+        assert "pip" in source and wheels[0].name in source, f"{page}: the first code cell does not install the wheel"
+        assert nb["cells"].index(first_code) == 1, f"{page}: the install cell does not follow the title"

@@ -443,15 +443,15 @@ class FillPlaceholders(SphinxPostTransform):
         # the PDF page is narrower: there the tests are left out and the columns wrap
         latex = self.app.builder.format == "latex"
         headers = [
+            "Status",
             "Result",
             "Demo" if latex else "Demo and tests",
             "Measured quantity",
             "Measured (predicted)",
             "Tightness or rel. error",
             "Wrong answer",
-            "Status",
         ]
-        widths = [17, 16, 22, 12, 9, 16, 8]
+        widths = [8, 17, 16, 22, 12, 9, 16]
         table = nodes.table(classes=["dlmath-theorem-index", "longtable"])
         group = nodes.tgroup(cols=len(headers))
         table += group
@@ -464,9 +464,20 @@ class FillPlaceholders(SphinxPostTransform):
         head += row
         group += head
         body = nodes.tbody()
-        for _doc, check in rows:
+        chapter = None
+        for doc, check in rows:
+            if doc != chapter:  # one group of rows per chapter, headed by its title
+                chapter = doc
+                title = self.env.titles[doc].astext() if doc in self.env.titles else doc
+                link = _xref("std", "doc", "/" + doc, docname, nodes.strong(text=title))
+                head_row = nodes.row(classes=["dlmath-index-chapter"])
+                entry = nodes.entry(morecols=len(headers) - 1)
+                entry += nodes.paragraph("", "", link)
+                head_row += entry
+                body += head_row
             label = check["theorem"].replace(".", "-")
             row = nodes.row(ids=[f"index-{label}" + (f"-{check['label']}" if check.get("label") else "")])
+            row += _cell(nodes.Text(_status(check)))
             result = [_xref("prf", "ref", label, docname, nodes.inline(text=label))]
             if label in titles:
                 # sphinx-proof's title already reads " (<name>)"
@@ -487,7 +498,6 @@ class FillPlaceholders(SphinxPostTransform):
             if check.get("wrong"):
                 wrong += " (rejected)" if check.get("rejects_wrong") else " (NOT rejected)"
             row += _cell(nodes.Text(wrong))
-            row += _cell(nodes.Text(_status(check)))
             body += row
         group += body
         # long identifiers wrap instead of widening the table beyond the page
@@ -499,7 +509,7 @@ class FillPlaceholders(SphinxPostTransform):
             "</style>",
             format="html",
         )
-        spec = addnodes.tabular_col_spec(spec=r"\Y{0.15}\Y{0.14}\Y{0.19}\Y{0.12}\Y{0.1}\Y{0.19}\Y{0.09}")
+        spec = addnodes.tabular_col_spec(spec=r"\Y{0.09}\Y{0.15}\Y{0.14}\Y{0.19}\Y{0.12}\Y{0.1}\Y{0.19}")
         return [style, summary, spec, table]
 
 

@@ -8,8 +8,7 @@
   a dependency starts a fresh cache, and every chapter is executed again.
 * **The dependencies in the text.** ``{runtime-dependencies}`dlmath``` writes the runtime
   dependencies of ``pyproject.toml`` ("torch, numpy, ... and scikit-image").
-* **Notebook downloads.** Every chapter's executed notebook is offered as ``.ipynb`` in the
-  page's download menu.
+* **Notebook downloads** are written by ``book_notebooks``.
 * **Launch and edit links.** ``repository.url`` in ``_config.yml`` is the one setting: when it
   names a GitHub repository, pages get "edit this page", repository and issues buttons and an
   "open in Colab" link to the chapter's notebook as published with the site (the built HTML
@@ -22,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
-import json
 import pathlib
 import re
 import shutil
@@ -167,49 +165,6 @@ def _github_parts(url: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def _executed_notebook(app, pagename: str) -> pathlib.Path | None:
-    folder = pathlib.Path(app.outdir).parent / "jupyter_execute"
-    path = folder.joinpath(*(pagename + ".ipynb").split("/"))
-    return path if path.is_file() else None
-
-
-def _install_cell(url: str) -> dict:
-    source = (
-        "# Where dlmath is not installed (Colab, a fresh environment), install it from the\n"
-        "# book's repository first.\n"
-        "import importlib.util, subprocess, sys\n"
-        "if importlib.util.find_spec('dlmath') is None:\n"
-        f"    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '-q', 'dlmath @ git+{url}'])"
-    )
-    return {
-        "cell_type": "code",
-        "execution_count": None,
-        "id": "install-dlmath",
-        "metadata": {},
-        "outputs": [],
-        "source": source,
-    }
-
-
-def _page_context(app, pagename, templatename, context, doctree) -> None:
-    """Offer the executed notebook for download (and to Colab when a repository is set)."""
-    if app.builder.format != "html" or doctree is None:
-        return
-    notebook = _executed_notebook(app, pagename)
-    if notebook is None:
-        return
-    target = pathlib.Path(app.outdir) / "_sources" / (pagename + ".ipynb")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    url = (app.config.html_theme_options.get("repository_url") or "").strip()
-    if url:
-        nb = json.loads(notebook.read_text(encoding="utf8"))
-        nb["cells"].insert(0, _install_cell(url))
-        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf8")
-    else:
-        shutil.copyfile(notebook, target)
-    context["ipynb_source"] = pagename + ".ipynb"
-
-
 def _colab_button(app, pagename, templatename, context, doctree) -> None:
     """Add "open in Colab" after the theme built its header buttons."""
     if not context.get("ipynb_source"):
@@ -256,6 +211,19 @@ def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+_WARNING_TEXT = re.compile(r"\b[A-Z]\w*Warning\b:|\bWARNING\b")
+
+
+def _warnings_in_outputs(app, doctree) -> None:
+    """A cell whose output prints a warning (a torch ``UserWarning``, a NumPy
+    ``RuntimeWarning``, ...) is a build warning, which ``-W`` turns into an error."""
+    for block in doctree.findall(nodes.literal_block):
+        classes = set(block.get("classes", []))
+        if "output" in classes and _WARNING_TEXT.search(block.astext()):
+            first = next(line for line in block.astext().splitlines() if _WARNING_TEXT.search(line))
+            logger.warning(f"a cell prints a warning: {first.strip()[:200]}", location=block)
+
+
 def _adopt_nodes(app, doctree) -> None:
     """Point every node at the page's own document before Sphinx pickles it.
 
@@ -269,13 +237,48 @@ def _adopt_nodes(app, doctree) -> None:
             node._document = doctree
 
 
+_PDF_LINK = re.compile(r'<p class="pdf-download"( hidden)?>')
+
+
+def show_pdf_link(html_dir: pathlib.Path) -> bool:
+    """Show the front page's link to ``book.pdf`` exactly when ``html_dir/book.pdf`` exists.
+
+    The link is written hidden (``book/intro.md``); this runs at the end of every HTML build and
+    after ``make pdf`` copied the PDF. Returns whether the link is shown.
+    """
+    html_dir = pathlib.Path(html_dir)
+    shown = (html_dir / "book.pdf").is_file()
+    tag = '<p class="pdf-download">' if shown else '<p class="pdf-download" hidden>'
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        if 'class="pdf-download"' in text:
+            new = _PDF_LINK.sub(tag, text)
+            if new != text:
+                page.write_text(new, encoding="utf8")
+    return shown
+
+
+def _build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        show_pdf_link(pathlib.Path(app.outdir))
+
+
 def setup(app):
     app.add_role("runtime-dependencies", runtime_dependencies_role)
     # before MyST-NB and the theme read the configuration
     app.connect("config-inited", _config_inited, priority=400)
-    # before the theme's header buttons (priority 501), which read ``ipynb_source``
-    app.connect("html-page-context", _page_context, priority=500)
+    # after book_notebooks wrote the page's notebook (priority 500) and the theme its buttons (501)
     app.connect("html-page-context", _colab_button, priority=502)
     app.connect("html-page-context", _unique_scripts, priority=900)
+    app.connect("doctree-read", _warnings_in_outputs)
     app.connect("doctree-read", _adopt_nodes)
+    app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+
+
+if __name__ == "__main__":  # `python book/_ext/book_pages.py pdf-link _build/html` (make pdf)
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "pdf-link":
+        raise SystemExit("usage: book_pages.py pdf-link HTML_DIR")
+    print("PDF link", "shown" if show_pdf_link(pathlib.Path(sys.argv[2])) else "hidden")
