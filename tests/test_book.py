@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html as html_lib
 import importlib.metadata
+import json
 import pathlib
 import re
 import shutil
@@ -36,7 +37,8 @@ def test_book_executes_every_chapter(book_html):
         assert html_path.is_file(), f"{page} was not built"
         html = html_path.read_text()
         n_cells = len(re.findall(r"^```\{code-cell\}", source, flags=re.M))
-        n_executed = len(re.findall(r'class="cell docutils container"', html))
+        # folded cells carry their tags as classes: "cell tag_hide-input docutils container"
+        n_executed = len(re.findall(r'class="cell(?: [\w-]+)*? docutils container"', html))
         assert n_executed == n_cells, f"{page}: {n_cells} code cells in the source, {n_executed} in the page"
         assert "Traceback (most recent call last)" not in html, f"{page} shows a traceback"
         # every glued number was replaced by its value (pages without cells may show the syntax)
@@ -69,6 +71,7 @@ def _tiny_book(tmp_path: pathlib.Path, body: str) -> pathlib.Path:
     shutil.copytree(ROOT / "book" / "_latex", src / "book" / "_latex")
     shutil.copytree(ROOT / "book" / "_static", src / "book" / "_static")
     (src / "_mathjax").mkdir()
+    (src / "_thebe").mkdir()
     (src / "_toc.yml").write_text("format: jb-book\nroot: page\n")
     header = (
         "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
@@ -173,12 +176,22 @@ def test_repository_url_drives_launch_and_edit_links(tmp_path, url):
     assert (html_dir / "_sources" / "page.ipynb").is_file() and "page.ipynb" in page
     colab = "https://colab.research.google.com/github/example-org/dl-notes/blob/gh-pages/_sources/page.ipynb"
     edit = "https://github.com/example-org/dl-notes/edit/main/page.md"
+    live = json.loads(
+        re.search(r'<script id="dlmath-live-config" type="application/json">(.*?)</script>', page).group(1)
+    )
     if url:
         assert colab in page and edit in page
         nb = (html_dir / "_sources" / "page.ipynb").read_text()
         assert "dlmath @ git+https://github.com/example-org/dl-notes" in nb
+        # "Run live" starts Binder on the book's repository
+        assert live["binder"]["repo"] == "example-org/dl-notes" and live["binder"]["ref"]
+        assert live["binder"]["binderUrl"] == "https://mybinder.org"
     else:
         assert "colab.research.google.com" not in page and "/edit/" not in page
+        assert live == {}
+    # no left-over of sphinx-thebe: Thebe 0.8 on a CDN and a Binder repository not the book's
+    for gone in ("THEBE_JS_URL", "unpkg.com", "binder-examples", "sphinx-thebe", "text/x-thebe-config"):
+        assert gone not in page, f"the page still holds {gone!r}"
 
 
 # ------------------------------------------------------------------ one place for the build settings

@@ -679,3 +679,173 @@ def test_theorem_index_shows_verdicts_grouped_by_chapter(browser, site):
     assert verdicts and set(v.strip() for v in verdicts) <= {"verified", "illustration", "FAILED", "passed"}, verdicts[
         :5
     ]
+
+
+# --------------------------------------------------------------------------- 9: live code (make live)
+
+LIVE_PAGE = "book/part2/ch05_depth.html"
+
+
+@pytest.fixture(scope="module")
+def live_server(book_html):
+    """``tools/live.py`` (what ``make live`` runs) on a free port: (base URL, token)."""
+    import secrets
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from book_config import ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "live.py"),
+            "--port",
+            str(port),
+            "--book",
+            str(book_html),
+            "--token",
+            token,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + f"api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"tools/live.py exited: {proc.stdout.read()[-2000:]}")
+                time.sleep(0.2)
+        yield base, token, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_live_server_refuses_requests_without_the_token(live_server):
+    import urllib.error
+    import urllib.request
+
+    base, token, _ = live_server
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    for path in ("book/index.html", f"book/{LIVE_PAGE}", "api/kernels", "api/contents"):
+        try:
+            status = opener.open(base + path, timeout=10).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (302, 401, 403), f"{path} without the token answered HTTP {status}"
+        with opener.open(base + path + f"?token={token}", timeout=10) as response:
+            assert response.status == 200, f"{path} with the token answered HTTP {response.status}"
+
+
+def test_live_server_listens_on_loopback_only(live_server):
+    _, _, port = live_server
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in pathlib.Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                listening.append(address)
+    if not listening:
+        pytest.skip("no /proc/net/tcp to read the listening sockets from")
+    assert set(listening) == {"0100007F"}, f"port {port} listens on {listening} (0100007F is 127.0.0.1)"
+
+
+def test_live_cell_edited_and_run(browser, live_server):
+    base, token, _ = live_server
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(120_000)
+        tab.goto(f"{base}book/{LIVE_PAGE}?token={token}")
+        tab.locator(".dlmath-live-button").click()
+        tab.wait_for_function("document.documentElement.dataset.dlmathLive === 'ready'")
+        cells = tab.locator(".thebe-cell")
+        assert cells.count() >= 3, f"{cells.count()} live cells"
+        target = None
+        for i in range(cells.count()):
+            # the editor's text (CodeMirror draws only the lines in view)
+            source = cells.nth(i).evaluate("c => c.querySelector('.CodeMirror').CodeMirror.getValue()")
+            if "sawtooth_network(3)" in source:
+                target = cells.nth(i)
+                break
+        assert target is not None, "no live cell holds print(ex.sawtooth_network(3))"
+        # the chapter's set-up (imports) first, then the edited cell
+        cells.nth(0).locator("button.thebe-run-button").dispatch_event("click")  # folded: not clickable
+        tab.wait_for_timeout(500)
+        target.locator("button.thebe-run-button").click()
+        output = tab.locator(".cell_output", has_text="widths=(1, 2, 2, 2, 1)")
+        sync_api.expect(output.first).to_be_visible(timeout=120_000)
+        edited = target.evaluate(
+            """cell => {
+              const cm = cell.querySelector('.CodeMirror').CodeMirror;
+              cm.setValue(cm.getValue().replace('sawtooth_network(3)', 'sawtooth_network(4)'));
+              return cm.getValue().includes('sawtooth_network(4)');
+            }"""
+        )
+        assert edited, "the live cell has no editor"
+        target.locator("button.thebe-run-button").click()
+        changed = tab.locator(".cell_output", has_text="widths=(1, 2, 2, 2, 2, 1)")
+        sync_api.expect(changed.first).to_be_visible(timeout=120_000)
+    finally:
+        context.close()
+
+
+def test_live_interactive_figure(browser, live_server):
+    """The sliders of an interactive figure are drawn in live mode, with the figure under them,
+    and moving one redraws it."""
+    base, token, _ = live_server
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(120_000)
+        tab.goto(f"{base}book/book/part5/ch14_equivariance.html?token={token}")
+        tab.locator(".dlmath-live-button").click()
+        tab.wait_for_function("document.documentElement.dataset.dlmathLive === 'ready'")
+        cells = tab.locator(".thebe-cell")
+        sources = [
+            cells.nth(i).evaluate("c => c.querySelector('.CodeMirror').CodeMirror.getValue()")
+            for i in range(cells.count())
+        ]
+        target = next(i for i, s in enumerate(sources) if "explore(" in s)
+        cells.nth(0).locator("button.thebe-run-button").dispatch_event("click")  # the set-up (folded)
+        tab.wait_for_timeout(500)
+        cells.nth(target).locator("button.thebe-run-button").click()
+        slider = tab.locator(".widget-slider").first
+        sync_api.expect(slider).to_be_visible(timeout=120_000)
+        figure = tab.locator(".widget-output img").first
+        sync_api.expect(figure).to_be_visible(timeout=120_000)
+        before = figure.get_attribute("src")
+        handle = tab.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
+        handle.focus()
+        tab.keyboard.press("ArrowRight")
+        tab.wait_for_function(
+            "src => { const img = document.querySelector('.widget-output img'); return img && img.src !== src; }",
+            arg=before,
+            timeout=120_000,
+        )
+    finally:
+        context.close()

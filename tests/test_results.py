@@ -274,3 +274,53 @@ def test_declaration_validation(registry):
         d.check(SimpleNamespace(ratio=1.0, se=0.0, wrong=0.9))
     with pytest.raises(TypeError, match="measured"):
         _declare(label="txt", measure=lambda r: "1").check(SimpleNamespace(se=0.0, wrong=0.9))
+
+
+def test_explore_redraws_the_demo_with_the_slider_values():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dlmath.plotting import explore
+
+    calls = []
+
+    class Result:
+        def plot(self):
+            fig, _ = plt.subplots()
+            return fig
+
+    def demo(*, n: int = 40, sigma: float = 0.5, n_rep: int = 2000):
+        calls.append({"n": n, "sigma": sigma, "n_rep": n_rep})
+        return Result()
+
+    box = explore(demo, {"n": (10, 100, 5), "sigma": ("log", 0.01, 1.0, 10)}, fixed={"n_rep": 7})
+    n_slider, sigma_slider = box.children[0].children
+    assert (n_slider.value, n_slider.min, n_slider.max, type(n_slider).__name__) == (40, 10, 100, "IntSlider")
+    assert type(sigma_slider).__name__ == "FloatLogSlider" and abs(sigma_slider.value - 0.5) < 1e-12
+    assert calls[-1] == {"n": 40, "sigma": 0.5, "n_rep": 7}  # the default figure first
+    n_slider.value = 75
+    assert calls[-1]["n"] == 75 and calls[-1]["n_rep"] == 7
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "sliders, fixed, exc, match",
+    [
+        ({"width": (1, 5, 1)}, None, ValueError, "'width' is not a keyword argument"),
+        ({"n": (5, 1, 1)}, None, ValueError, "low < high"),
+        ({"n": "wide"}, None, TypeError, r"sliders\['n'\]"),
+        ({"n": (1, 5, 1)}, {"n": 3}, ValueError, "both in sliders and fixed"),
+        ({}, None, TypeError, "non-empty dict"),
+        ({"n": (1, 5, 1)}, [1], TypeError, "fixed must be a dict"),
+    ],
+)
+def test_explore_names_its_bad_arguments(sliders, fixed, exc, match):
+    from dlmath.plotting import explore
+
+    def demo(*, n: int = 2):
+        return None
+
+    with pytest.raises(exc, match=match):
+        explore(demo, sliders, fixed=fixed)

@@ -464,6 +464,8 @@ def reader_notebook(nb: dict, res: Resolver, cell: dict) -> dict:
             tags = set(c.get("metadata", {}).get("tags", []))
             if tags & {"hide-input", "remove-input"}:
                 c.setdefault("metadata", {}).setdefault("jupyter", {})["source_hidden"] = True
+            if "remove-output" in tags:  # widgets: their views need the kernel that made them
+                c["outputs"] = []
             if "remove-cell" in tags:
                 c["metadata"].setdefault("jupyter", {})["source_hidden"] = True
                 c["metadata"]["jupyter"]["outputs_hidden"] = True

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import pathlib
 import re
 import shutil
@@ -204,11 +205,61 @@ def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
     """
     seen, unique = set(), []
     for js in context.get("script_files", []):
-        key = (getattr(js, "filename", js) or "", tuple(sorted(getattr(js, "attributes", {}).items())))
+        filename = getattr(js, "filename", js) or ""
+        body = getattr(js, "attributes", {}).get("body", "")
+        if _is_sphinx_thebe(filename, body):
+            continue
+        key = (filename, tuple(sorted(getattr(js, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
             unique.append(js)
     context["script_files"] = unique
+    context["css_files"] = [
+        css for css in context.get("css_files", []) if "sphinx-thebe" not in (getattr(css, "filename", css) or "")
+    ]
+
+
+def _is_sphinx_thebe(filename: str, body: str) -> bool:
+    """The scripts of sphinx-thebe, which Jupyter Book loads on every page: a constant naming
+    Thebe 0.8 on a CDN and its launcher. The book's own live mode is ``_static/live.js``."""
+    return "sphinx-thebe" in filename or "THEBE_JS_URL" in body
+
+
+def _drop_thebe_config(app, doctree, docname) -> None:
+    """Remove sphinx-thebe's page configuration (a Binder repository that is not the book's)."""
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "text/x-thebe-config" in text or text.strip().startswith("<script>kernelName ="):
+            raw.parent.remove(raw)
+
+
+def live_config(repository_url: str, ref: str | None, binderhub_url: str = "") -> dict:
+    """The configuration of the pages' "Run live" button (``book/_static/live.js``): Binder on
+    the repository at ``ref`` when a GitHub repository is set, else none (``make live`` gives the
+    button its local kernel through the token in the address)."""
+    parts = _github_parts(repository_url or "")
+    if parts is None:
+        return {}
+    return {
+        "binder": {
+            "repo": "/".join(parts),
+            "ref": ref or "main",
+            "binderUrl": (binderhub_url or "https://mybinder.org").rstrip("/"),
+            "repoProvider": "github",
+        }
+    }
+
+
+def _add_live_config(app) -> None:
+    if app.builder.format != "html":
+        return
+    from book_notebooks import git_commit
+
+    url = (app.config.html_theme_options.get("repository_url") or "").strip()
+    ref = git_commit(pathlib.Path(app.srcdir)) or (app.config.html_theme_options.get("repository_branch") or None)
+    binderhub = (app.config.html_theme_options.get("launch_buttons", {}) or {}).get("binderhub_url", "")
+    config = live_config(url, ref, binderhub)
+    app.add_js_file(None, body=json.dumps(config), type="application/json", id="dlmath-live-config")
 
 
 _WARNING_TEXT = re.compile(r"\b[A-Z]\w*Warning\b:|\bWARNING\b")
@@ -271,6 +322,8 @@ def setup(app):
     app.connect("html-page-context", _colab_button, priority=502)
     app.connect("html-page-context", _unique_scripts, priority=900)
     app.connect("doctree-read", _warnings_in_outputs)
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    app.connect("builder-inited", _add_live_config)
     app.connect("doctree-read", _adopt_nodes)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -18,8 +18,9 @@ facade                      content                                          boo
 
 Shared pieces: :mod:`dlmath.nets` (network builders, activations, seeded initialisation, what
 networks accept), :mod:`dlmath.utils` (argument checks, NumPy/tensor conversion, seeding,
-slopes), :mod:`dlmath.plotting` (the book's figure style) and :mod:`dlmath.results` (the frozen
-results of every ``*_demo`` function and the declared checks of the theorems).
+slopes), :mod:`dlmath.plotting` (the book's figure style and interactive figures) and
+:mod:`dlmath.results` (the frozen results of every ``*_demo`` function and the declared checks of
+the theorems).
 
 Subpackages are imported lazily, so ``import dlmath`` is cheap (it does not import torch);
 ``dlmath.kernels`` (say) is loaded on first attribute access.
