@@ -24,7 +24,7 @@ import tomllib
 
 # tools/ and book/_ext are on sys.path (pytest's ``pythonpath`` in pyproject.toml)
 import book_pages
-from book_config import ROOT, build_book, load_config, markdown_pages, write_config
+from book_config import ROOT, build_book, chapter_files, load_config, markdown_pages, write_config
 
 book = pytest.mark.book
 
@@ -430,3 +430,66 @@ def test_plain_markdown_keeps_code_blocks_verbatim():
     block = "```python\ns = r':math:`\\sqrt{12}` and {eq}`x`'\n```"
     out = plain_markdown("Text {glue:text}`k`.\n\n" + block + "\n", Resolver(glue={"k": "7"}))
     assert out == "Text 7.\n\n" + block + "\n"
+
+
+@book
+def test_citation_labels_match_the_bibliography(book_html):
+    """A citation in the text reads as the label of the entry it links to."""
+    refs = (book_html / "book" / "references.html").read_text(encoding="utf8")
+    labels = {
+        m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
+        for m in re.finditer(
+            r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label"><span class="fn-bracket">\[</span>(.*?)'
+            r'<span class="fn-bracket">\]</span>',
+            refs,
+            re.S,
+        )
+    }
+    assert labels, "no labelled entry in the bibliography"
+    assert not any(label.isdigit() for label in labels.values()), "the bibliography is numbered"
+    n = 0
+    for page in chapter_files():
+        html = (book_html / f"{page}.html").read_text(encoding="utf8")
+        for m in re.finditer(
+            r'<a class="reference internal" href="[./]*references\.html#([^"]+)"[^>]*>(.*?)</a>', html
+        ):
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip()
+            text = text.replace("\xa0", " ")
+            label = html_lib.unescape(labels[m.group(1)]).replace("\xa0", " ")
+            if re.fullmatch(r"\d{4}[a-z]?", text):  # {cite:t}: "Author [year]", the year is the link
+                before = re.sub(r"<[^>]+>", "", html[max(0, m.start() - 300) : m.start()]).replace("\xa0", " ")
+                assert label.endswith(", " + text), f"{page}: cites {text!r}, the list says {label!r}"
+                assert before.rstrip(" [").endswith(label[: -len(text) - 2]), f"{page}: {before[-60:]!r} for {label!r}"
+            else:
+                assert text == label, f"{page}: cites {text!r}, the list says {label!r}"
+            n += 1
+    assert n > 100, f"only {n} citations found"
+
+
+@book
+def test_chapter_figures_have_numbered_captions_and_alt_text(book_html):
+    """Every figure a chapter draws is a numbered figure with a caption and an alt text that
+    describes it (not the image's file name)."""
+    n = 0
+    for page in chapter_files():
+        html = (book_html / f"{page}.html").read_text(encoding="utf8")
+        images = re.findall(r'<img [^>]*src="[^"]*_images/[^"]+"[^>]*>', html)
+        figures = re.findall(r"<figure[^>]*>(.*?)</figure>", html, re.S)
+        in_figures = sum(len(re.findall(r"<img ", f)) for f in figures)
+        assert images and in_figures == len(images), f"{page}: {len(images) - in_figures} images outside a figure"
+        for fig in figures:
+            assert re.search(r'<span class="caption-number">Fig\. \d+\.\d+ </span>', fig), f"{page}: unnumbered figure"
+            alt = re.search(r'<img [^>]*alt="([^"]*)"', fig).group(1)
+            assert len(alt) > 20 and "/" not in alt and not alt.endswith(".png"), f"{page}: alt text {alt!r}"
+        n += len(figures)
+    assert n >= 50, f"only {n} figures"
+
+
+def test_bibliography_labels_are_unique():
+    from pybtex.database import parse_file
+
+    from book_bib import author_year_label
+
+    labels = [author_year_label(e) for e in parse_file(str(ROOT / "references.bib")).entries.values()]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    assert not duplicates, f"works that share a label (add a letter to the year): {duplicates}"

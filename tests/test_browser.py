@@ -608,6 +608,12 @@ def test_sidebar_toggle_works(browser, site, viewport):
             dialog = tab.locator("#pst-primary-sidebar-modal")
             sync_api.expect(dialog).to_have_attribute("open", "", timeout=5000)
             assert tab.locator("#pst-primary-sidebar-modal a.reference").first.is_visible()
+            tab.keyboard.press("Escape")
+            sync_api.expect(dialog).not_to_have_attribute("open", "", timeout=5000)
+            # the "Contents" button opens the page's table of contents
+            tab.locator(".secondary-toggle:visible").first.click()
+            contents = tab.locator("#pst-secondary-sidebar-modal")
+            sync_api.expect(contents).to_have_attribute("open", "", timeout=5000)
     finally:
         context.close()
 

@@ -182,7 +182,8 @@ class SawtoothResult(DemoResult):
         ax0.set_xlabel("depth")
         ax0.set_ylabel("affine pieces")
         ax0.set_ylim(1, 3e5)
-        ax0.legend(fontsize=7, loc="upper left")
+        # below the axes: the counts and the bounds fill the panel
+        ax0.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         for j, k in enumerate(np.unique(self.l1_ks)):
             sel = self.l1_ks == k
             ax1.loglog(self.l1_Ns[sel], self.l1_errors[sel], "o", color=COLORS[j], label=f"best fit, $k={k}$")
@@ -190,7 +191,7 @@ class SawtoothResult(DemoResult):
         ax1.set_xlabel("pieces $N$ of $g$")
         ax1.set_ylabel(r"$\|\Delta^{\circ k} - g\|_{L^1}$")
         ax1.set_title(r"dashed: $\frac{1}{8} - (N+1)2^{-k-2}$", fontsize=9)
-        ax1.legend(fontsize=7)
+        ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         return ax0, ax1
 
 

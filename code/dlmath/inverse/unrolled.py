@@ -46,6 +46,13 @@ __all__ = [
 ]
 
 
+def _integer_ticks(ax: Any) -> None:
+    """Ticks at integers only on the x-axis (layers are counted)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def unrolled_ista_cp(Y: Any, A: Any, gammas: Any, thetas: Any, *, W: Any = None) -> list:
     r"""Unrolled ISTA with coupled weights (LISTA-CP with :math:`W^k = \gamma_k A`).
 
@@ -147,6 +154,7 @@ class LISTAResult(DemoResult):
         )
         ax.semilogy(self.layers, self.err_ista, "s-", label=r"ISTA, $\lambda = 0.01$")
         ax.set_xlabel("layer / iteration $k$")
+        _integer_ticks(ax)
         ax.set_ylabel("median relative error")
         ax.legend()
         return ax
@@ -269,10 +277,11 @@ class LISTATheoremResult(DemoResult):
 
     def plot(self, ax=None):
         ax = axes(ax)
-        ax.plot(self.layers, self.ratio, "o-", label=r"$\\max\\|x^k - x^*\\|_1 / (sBq^k)$")
+        ax.plot(self.layers, self.ratio, "o-", label=r"$\max\|x^k - x^*\|_1 / (sBq^k)$")
         ax.axhline(1.0, color="0.5", ls="--", label="bound")
         ax.set_ylim(0, 1.2)
         ax.set_xlabel("layer $k$")
+        _integer_ticks(ax)
         ax.legend()
         return ax
 
@@ -402,10 +411,12 @@ class LISTATrainResult(DemoResult):
         ax1.semilogy(self.layers, self.err_lista, "o-", label="trained LISTA-CP")
         ax1.semilogy(self.layers, self.err_ista, "s-", label="ISTA")
         ax1.set_xlabel("layer $k$")
+        _integer_ticks(ax1)
         ax1.set_ylabel("median relative error")
         ax1.legend()
         ax2.semilogy(self.layers, self.thetas, "o-")
         ax2.set_xlabel("layer $k$")
+        _integer_ticks(ax2)
         ax2.set_title(r"learned thresholds $\theta_k$")
         return ax1, ax2
 

@@ -104,6 +104,9 @@ class LazyTrainingResult(DemoResult):
         a.loglog(self.widths, self.weight_change, "s-", label=r"$\|\theta_T-\theta_0\|/\|\theta_0\|$")
         slope_guide(a, self.widths, -0.5, anchor=(self.widths[0], self.rel_dev[0]), label="slope $-1/2$")
         a.set_xlabel("width $n$")
+        a.set_xticks(self.widths)
+        a.set_xticklabels([f"{int(w)}" for w in self.widths])
+        a.minorticks_off()  # the widths are the ticks; minor log labels would overlap
         a.legend()
         b.plot(self.x_slice, self.f_lin_slice, label="linearised model")
         b.plot(self.x_slice, self.f_net_slice, "--", label=f"network, width {int(self.widths[0])}")

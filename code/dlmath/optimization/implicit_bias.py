@@ -291,6 +291,10 @@ class MaxMarginResult(DemoResult):
         ax.loglog(lt, 1.0 - self.margin_ratio, "s-", color=COLORS[1], label=r"$1-\gamma(w_t)/\gamma(\hat w)$")
         slope_guide(ax, lt, -1.0, anchor=(lt[0], 1.0 - self.margin_ratio[0]), label=r"$\propto 1/\log t$")
         slope_guide(ax, lt, -2.0, anchor=(lt[0], self.one_minus_cos[0]), label=r"$\propto 1/\log^2 t$", linestyle=":")
+        ticks = [t for t in (0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 30, 50) if lt.min() <= t <= lt.max()]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t:g}" for t in ticks])
+        ax.minorticks_off()
         ax.set_xlabel(r"$\log t$ (log scale)")
         ax.set_ylabel("gap to the SVM")
         ax.legend()
