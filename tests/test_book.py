@@ -493,3 +493,18 @@ def test_bibliography_labels_are_unique():
     labels = [author_year_label(e) for e in parse_file(str(ROOT / "references.bib")).entries.values()]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     assert not duplicates, f"works that share a label (add a letter to the year): {duplicates}"
+
+
+def test_references_carry_a_doi_or_url():
+    """A reader can reach the works cited: a DOI or an official URL (publisher, proceedings,
+    arXiv) for nearly every entry, each well formed."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    linked = {k for k, e in entries.items() if "doi" in e.fields or "url" in e.fields}
+    assert len(linked) >= 0.9 * len(entries), f"{len(linked)} of {len(entries)} entries have a DOI or URL"
+    for key, entry in entries.items():
+        if "doi" in entry.fields:
+            assert re.fullmatch(r"10\.\d{4,9}/\S+", entry.fields["doi"]), f"{key}: doi {entry.fields['doi']!r}"
+        if "url" in entry.fields:
+            assert re.fullmatch(r"https?://\S+", entry.fields["url"]), f"{key}: url {entry.fields['url']!r}"
