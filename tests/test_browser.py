@@ -529,8 +529,11 @@ def test_solutions_hidden_until_clicked(browser, site, book_html):
 # --------------------------------------------------------------------------- 7: PDF
 
 
-def test_pdf_link(browser, site, book_html):
-    context = browser.new_context(service_workers="block")
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 720}, {"width": 390, "height": 844}], ids=["desktop", "mobile"]
+)
+def test_pdf_link(browser, site, book_html, viewport):
+    context = browser.new_context(viewport=viewport, service_workers="block")
     try:
         tab = context.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
@@ -630,8 +633,9 @@ def test_one_search_box_on_desktop(browser, site):
         context.close()
 
 
-def test_check_boxes_readable_in_dark_mode(browser, site):
-    context, tab = _open(browser, site, CHAPTER_PAGE, DESKTOP, dark=True)
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_check_boxes_readable_in_dark_mode(browser, site, viewport):
+    context, tab = _open(browser, site, CHAPTER_PAGE, viewport, dark=True)
     try:
         assert tab.evaluate("document.documentElement.dataset.theme") == "dark"
         codes = tab.locator(".dlmath-check code")
@@ -669,8 +673,9 @@ def test_wide_equations_scroll_on_mobile(browser, site):
     assert report["title"] <= 1, f"the chapter title is cut on a phone: {report}"
 
 
-def test_theorem_index_shows_verdicts_grouped_by_chapter(browser, site):
-    context, tab = _open(browser, site, "book/theorem_index.html", DESKTOP)
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_theorem_index_shows_verdicts_grouped_by_chapter(browser, site, viewport):
+    context, tab = _open(browser, site, "book/theorem_index.html", viewport)
     try:
         table = tab.locator("table.dlmath-theorem-index")
         status = table.locator("thead th").first
@@ -680,7 +685,7 @@ def test_theorem_index_shows_verdicts_grouped_by_chapter(browser, site):
         verdicts = table.locator("tbody tr:not(.dlmath-index-chapter) td:first-child").all_inner_texts()
     finally:
         context.close()
-    assert header == "Status" and box["x"] + box["width"] <= DESKTOP["width"], f"the verdict column: {header}, {box}"
+    assert header == "Status" and box["x"] + box["width"] <= viewport["width"], f"the verdict column: {header}, {box}"
     assert len(groups) == len(_chapters()), f"{len(groups)} chapter groups for {len(_chapters())} chapters"
     assert verdicts and set(v.strip() for v in verdicts) <= {"verified", "illustration", "FAILED", "passed"}, verdicts[
         :5
