@@ -785,25 +785,36 @@ def test_live_server_listens_on_loopback_only(live_server):
     assert set(listening) == {"0100007F"}, f"port {port} listens on {listening} (0100007F is 127.0.0.1)"
 
 
-def test_live_cell_edited_and_run(browser, live_server):
+def _start_live(browser, live_server, page: str):
+    """Open ``page`` through the live server, press "Run live" and wait for the kernel:
+    (context, tab, live cells, their sources)."""
     base, token, _ = live_server
     context = browser.new_context(viewport=DESKTOP, service_workers="block")
     try:
         tab = context.new_page()
         tab.set_default_timeout(120_000)
-        tab.goto(f"{base}book/{LIVE_PAGE}?token={token}")
+        tab.goto(f"{base}book/{page}?token={token}")
         tab.locator(".dlmath-live-button").click()
         tab.wait_for_function("document.documentElement.dataset.dlmathLive === 'ready'")
         cells = tab.locator(".thebe-cell")
+        # the editors' text (CodeMirror draws only the lines in view)
+        sources = [
+            cells.nth(i).evaluate("c => c.querySelector('.CodeMirror').CodeMirror.getValue()")
+            for i in range(cells.count())
+        ]
+    except BaseException:
+        context.close()
+        raise
+    return context, tab, cells, sources
+
+
+def test_live_cell_edited_and_run(browser, live_server):
+    context, tab, cells, sources = _start_live(browser, live_server, LIVE_PAGE)
+    try:
         assert cells.count() >= 3, f"{cells.count()} live cells"
-        target = None
-        for i in range(cells.count()):
-            # the editor's text (CodeMirror draws only the lines in view)
-            source = cells.nth(i).evaluate("c => c.querySelector('.CodeMirror').CodeMirror.getValue()")
-            if "sawtooth_network(3)" in source:
-                target = cells.nth(i)
-                break
-        assert target is not None, "no live cell holds print(ex.sawtooth_network(3))"
+        found = [i for i, source in enumerate(sources) if "sawtooth_network(3)" in source]
+        assert found, "no live cell holds print(ex.sawtooth_network(3))"
+        target = cells.nth(found[0])
         # the chapter's set-up (imports) first, then the edited cell
         cells.nth(0).locator("button.thebe-run-button").dispatch_event("click")  # folded: not clickable
         tab.wait_for_timeout(500)
@@ -828,19 +839,8 @@ def test_live_cell_edited_and_run(browser, live_server):
 def test_live_interactive_figure(browser, live_server):
     """The sliders of an interactive figure are drawn in live mode, with the figure under them,
     and moving one redraws it."""
-    base, token, _ = live_server
-    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    context, tab, cells, sources = _start_live(browser, live_server, "book/part5/ch14_equivariance.html")
     try:
-        tab = context.new_page()
-        tab.set_default_timeout(120_000)
-        tab.goto(f"{base}book/book/part5/ch14_equivariance.html?token={token}")
-        tab.locator(".dlmath-live-button").click()
-        tab.wait_for_function("document.documentElement.dataset.dlmathLive === 'ready'")
-        cells = tab.locator(".thebe-cell")
-        sources = [
-            cells.nth(i).evaluate("c => c.querySelector('.CodeMirror').CodeMirror.getValue()")
-            for i in range(cells.count())
-        ]
         target = next(i for i, s in enumerate(sources) if "explore(" in s)
         cells.nth(0).locator("button.thebe-run-button").dispatch_event("click")  # the set-up (folded)
         tab.wait_for_timeout(500)

@@ -24,6 +24,7 @@ the executed chapter when the page is written:
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from docutils import nodes
 from sphinx.util import logging
 
-from book_macros import MACROS
+from book_macros import mathjax_macros
 
 logger = logging.getLogger(__name__)
 
@@ -269,13 +270,11 @@ def _markdown_blocks(text: str, res: Resolver, code: list[str]) -> str:
 
 
 def macro_definitions() -> str:
-    """The book's macros as MathJax ``\\newcommand`` definitions, in one inline formula."""
+    """The book's macros (:func:`book_macros.mathjax_macros`, as the HTML pages define them) as
+    MathJax ``\\newcommand`` definitions, in one inline formula."""
     parts = []
-    for name, (body, nargs, kind) in MACROS.items():
-        if kind == "op":
-            body = rf"\operatorname{{{body}}}"
-        elif kind == "op*":
-            body = rf"\operatorname*{{{body}}}"
+    for name, value in mathjax_macros().items():
+        body, nargs = value if isinstance(value, list) else (value, 0)
         args = f"[{nargs}]" if nargs else ""
         parts.append(rf"\newcommand{{\{name}}}{args}{{{body}}}")
     return "$" + "".join(parts) + "$"
@@ -324,7 +323,9 @@ def build_wheel(outdir: pathlib.Path, project: pathlib.Path, fingerprint: str) -
     return target
 
 
+@functools.cache
 def git_commit(folder: pathlib.Path) -> str | None:
+    """The commit checked out in ``folder`` (once per build: every page's install cell names it)."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=folder, check=True, capture_output=True, text=True, timeout=10
@@ -501,12 +502,17 @@ def _builder_inited(app) -> None:
     app.dlmath_wheel = None
     if app.builder.format != "html":
         return
-    from book_pages import find_pyproject, package_fingerprint
+    from book_pages import find_pyproject
 
     pyproject = find_pyproject()
     if pyproject is None:
         return
-    app.dlmath_wheel = build_wheel(pathlib.Path(app.outdir), pyproject.parent, package_fingerprint())
+    # the package fingerprint that keys the execution cache (book_pages, at config-inited)
+    cache = pathlib.Path(app.config.nb_execution_cache_path).name
+    if not cache.startswith("dlmath-"):
+        raise RuntimeError(f"book_notebooks needs book_pages (the keyed execution cache), got {cache}")
+    fingerprint = cache.removeprefix("dlmath-")
+    app.dlmath_wheel = build_wheel(pathlib.Path(app.outdir), pyproject.parent, fingerprint)
 
 
 def wheel_role(name, rawtext, text, lineno, inliner, options=None, content=None):
