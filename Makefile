@@ -6,7 +6,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-JB := $(VENV)/bin/jupyter-book
+# jupyter-book, with one Sphinx environment per builder (HTML and PDF do not invalidate each other)
+JB := $(PY) tools/jupyter_book_build.py
 MATHJAX_VERSION := 3.2.2
 MATHJAX_DIR := _mathjax/_static/mathjax
 # Thebe (the "Run live" button of the pages), served from the book like MathJax
@@ -80,10 +81,15 @@ $(THEBE_DIR)/index.js:
 # from the cache. Unchanged chapters are not executed again unless code/dlmath changed.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
+# A finished build records the fingerprint of its inputs (tools/book_config.py): `make test`
+# reuses a build whose fingerprint is current instead of building the book again.
+FINGERPRINT := _build/html/.build-fingerprint
+
 book: setup
-	@start=$$(date +%s); \
+	@start=$$(date +%s); rm -f $(FINGERPRINT); \
 	$(PY) tools/execute_chapters.py --jobs $(JOBS); \
 	$(JB) build . $(BUILD_FLAGS); \
+	$(PY) tools/book_config.py fingerprint > $(FINGERPRINT); \
 	echo "HTML book built in $$(( $$(date +%s) - start )) s: $$(pwd)/_build/html/index.html"
 
 pdf: setup
@@ -114,7 +120,7 @@ test: setup
 	$(PY) -m pytest
 
 test-fast: setup
-	$(PY) -m pytest -m "not book"
+	$(PY) -m pytest -m "not book" -n $(JOBS)
 
 bench: setup
 	bash benchmarks/setup.sh

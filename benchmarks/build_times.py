@@ -1,6 +1,6 @@
-"""Build budget of the book, measured: cold build, no-change rebuild, rebuild after one edit.
+"""Build budget of the book, measured: cold build, no-change rebuilds, one edit, PDF, fast tests.
 
-Usage: .venv/bin/python benchmarks/build_times.py [--jobs N] [--skip-serial] [--chapter PAGE]
+Usage: .venv/bin/python benchmarks/build_times.py [--jobs N] [--skip-serial] [--skip-pdf] [--chapter PAGE]
 
 Each build goes to a fresh folder under a temporary directory (the working ``_build`` is not
 touched) and runs exactly what ``make book`` runs: ``tools/execute_chapters.py`` (chapters in
@@ -10,7 +10,15 @@ parallel into the execution cache) and ``jupyter-book build .`` with the book's 
 1. serial execution of every chapter (``--jobs 1``, one kernel with all cores), for the speed-up;
 2. cold build with ``--jobs N`` (every cell executed);
 3. no-change rebuild (nothing to execute, Sphinx writes only what depends on every chapter);
-4. rebuild after editing one chapter's code (that chapter alone is executed again).
+4. rebuild after editing one chapter's code (that chapter alone is executed again);
+5. the PDF after the HTML, a no-change HTML build right after it and a no-change PDF build right
+   after that (each builder keeps its own Sphinx environment, ``tools/jupyter_book_build.py``);
+6. ``make test-fast`` (the tests that need no build, on every core).
+
+The budget, for the book as it grows: cold build (set-up excluded) under 300 s on 2 cores, kernel
+time per chapter under 45 s and about 17 s on average, a no-change build under 30 s (also right
+after the other builder), a one-chapter edit under 60 s, ``make test-fast`` under 180 s. Each
+is checked and reported as met or missed.
 
 Results are appended to ``benchmarks/build_times.md`` (one table per run, with the machine).
 """
@@ -43,17 +51,31 @@ def run(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def build(out: pathlib.Path, jobs: int) -> tuple[float, float]:
-    """``make book`` into ``out``: (execution seconds, Sphinx seconds)."""
+def build(out: pathlib.Path, jobs: int, builder: str | None = None) -> tuple[float, float]:
+    """``make book`` (or ``make pdf``) into ``out``: (execution seconds, Sphinx seconds)."""
     t_exec = run([PY, "tools/execute_chapters.py", "--jobs", str(jobs), "--build-dir", str(out / "_build")])
-    t_sphinx = run(build_command(pathlib.Path("."), out))
+    t_sphinx = run(build_command(pathlib.Path("."), out, builder=builder))
     return t_exec, t_sphinx
+
+
+#: (what, limit in seconds) of the budget; None: not measured in this run
+BUDGET = {
+    "cold": ("cold build, set-up excluded", 300.0),
+    "chapter_max": ("kernel time of the slowest chapter", 45.0),
+    "chapter_mean": ("mean kernel time per chapter", 17.0),
+    "nochange": ("no-change rebuild", 30.0),
+    "edit": ("one-chapter edit", 60.0),
+    "html_after_pdf": ("no-change HTML build right after the PDF", 30.0),
+    "pdf_after_html": ("no-change PDF build right after the HTML", 30.0),
+    "test_fast": ("make test-fast", 180.0),
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-serial", action="store_true")
+    parser.add_argument("--skip-pdf", action="store_true", help="no PDF builds (they need TeX)")
     parser.add_argument("--chapter", default="book/part1/ch01_risk_and_erm.md")
     args = parser.parse_args()
     rows: list[tuple[str, float, float]] = []
@@ -78,6 +100,24 @@ def main() -> int:
             rows.append((f"rebuild after editing {args.chapter}", *build(out, args.jobs)))
         finally:
             chapter.write_text(original)
+        rows.append(("no-change rebuild after the edit is undone", *build(out, args.jobs)))
+        if not args.skip_pdf:
+            rows.append(("PDF after the HTML build", *build(out, args.jobs, "pdflatex")))
+            rows.append(("no-change HTML build right after the PDF", *build(out, args.jobs)))
+            rows.append(("no-change PDF build right after the HTML", *build(out, args.jobs, "pdflatex")))
+    t_fast = run(["make", "test-fast"])
+    rows.append(("make test-fast (no build)", 0.0, t_fast))
+    total = {name: e + x for name, e, x in rows}
+    measured = {
+        "cold": next(v for k, v in total.items() if k.startswith("cold build")),
+        "chapter_max": max(per_chapter.values()),
+        "chapter_mean": sum(per_chapter.values()) / len(per_chapter),
+        "nochange": total["no-change rebuild"],
+        "edit": next(v for k, v in total.items() if k.startswith("rebuild after editing")),
+        "html_after_pdf": total.get("no-change HTML build right after the PDF"),
+        "pdf_after_html": total.get("no-change PDF build right after the HTML"),
+        "test_fast": t_fast,
+    }
 
     lines = [
         f"\n## {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
@@ -91,6 +131,12 @@ def main() -> int:
         lines.append(
             f"\nParallel speed-up of the execution: {rows[0][1] / rows[1][1]:.2f}x ({args.jobs} workers against 1)."
         )
+    lines.append("\n| budget | limit (s) | measured (s) | |\n|---|---:|---:|---|")
+    for key, (what, limit) in BUDGET.items():
+        value = measured[key]
+        verdict = "not measured" if value is None else ("met" if value <= limit else f"missed by {value - limit:.1f} s")
+        shown = "n/a" if value is None else f"{value:.1f}"
+        lines.append(f"| {what} | {limit:.0f} | {shown} | {verdict} |")
     slowest = max(per_chapter.items(), key=lambda kv: kv[1])
     lines.append(f"Slowest chapter: {slowest[0]}, {slowest[1]:.1f} s (kernel time in the parallel cold build).\n")
     lines.append("| chapter | kernel time (s) |\n|---|---:|")

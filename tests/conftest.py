@@ -13,7 +13,7 @@ import pytest
 
 # tools/ is on sys.path (pytest's ``pythonpath`` in pyproject.toml): the build flags, the table
 # of contents and the build itself come from tools/book_config.py, as for the Makefile.
-from book_config import ROOT, build_book
+from book_config import ROOT, build_book, current_build
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -70,9 +70,11 @@ def book_html(tmp_path_factory) -> pathlib.Path:
     """The HTML of a complete build of this checkout.
 
     ``DLMATH_BOOK_BUILD=<_build folder>`` reuses a finished build (as ``.ci/run`` does after
-    ``make book``); otherwise the book is built once per session into a temporary folder.
+    ``make book``); so does a build in ``_build`` whose recorded fingerprint is that of the
+    current sources, package, tools and configuration (``make book`` writes it). Otherwise the
+    book is built once per session into a temporary folder.
     """
-    prebuilt = os.environ.get("DLMATH_BOOK_BUILD")
+    prebuilt = os.environ.get("DLMATH_BOOK_BUILD") or current_build(ROOT)
     if prebuilt:
         html = pathlib.Path(prebuilt).resolve() / "html"
         assert (html / "index.html").is_file(), f"DLMATH_BOOK_BUILD={prebuilt} holds no finished HTML build"

@@ -508,3 +508,46 @@ def test_references_carry_a_doi_or_url():
             assert re.fullmatch(r"10\.\d{4,9}/\S+", entry.fields["doi"]), f"{key}: doi {entry.fields['doi']!r}"
         if "url" in entry.fields:
             assert re.fullmatch(r"https?://\S+", entry.fields["url"]), f"{key}: url {entry.fields['url']!r}"
+
+
+def test_build_fingerprint_follows_every_input_and_only_those(tmp_path):
+    """``make test`` reuses ``_build`` only while its recorded fingerprint is current."""
+    import book_config
+
+    for name in ("book/ch.md", "code/dlmath/m.py", "tools/t.py", "_config.yml", "requirements/lock.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("a")
+    first = book_config.build_fingerprint(tmp_path)
+    (tmp_path / "book" / "gallery").mkdir()
+    (tmp_path / "book" / "gallery" / "generated.md").write_text("made by the build")
+    (tmp_path / "notes.txt").write_text("not an input")
+    assert book_config.build_fingerprint(tmp_path) == first
+    stamp = tmp_path / book_config.FINGERPRINT_FILE
+    stamp.parent.mkdir(parents=True)
+    stamp.write_text(first + "\n")
+    assert book_config.current_build(tmp_path) == tmp_path / "_build"
+    for name in ("book/ch.md", "code/dlmath/m.py", "tools/t.py", "_config.yml", "requirements/lock.txt"):
+        (tmp_path / name).write_text("b")
+        assert book_config.build_fingerprint(tmp_path) != first, name
+        assert book_config.current_build(tmp_path) is None, name
+        (tmp_path / name).write_text("a")
+    assert book_config.current_build(tmp_path) == tmp_path / "_build"
+    (tmp_path / "book" / "new.md").write_text("a new page")
+    assert book_config.current_build(tmp_path) is None
+
+
+def test_each_builder_keeps_its_own_sphinx_environment(tmp_path):
+    """HTML and PDF builds must not share (and so invalidate) one pickled environment."""
+    import jupyter_book_build
+
+    seen = {}
+
+    def fake_build_sphinx(sourcedir, outputdir, *, doctreedir=None, builder="html", **kwargs):
+        seen[builder] = doctreedir
+
+    build = jupyter_book_build._per_builder(fake_build_sphinx)
+    build(tmp_path, tmp_path / "_build" / "html", builder="html")
+    build(tmp_path, tmp_path / "_build" / "latex", builder="latex")
+    assert seen == {"html": tmp_path / "_build" / ".doctrees-html", "latex": tmp_path / "_build" / ".doctrees-latex"}
+    build(tmp_path, tmp_path / "_build" / "html", doctreedir=tmp_path / "d", builder="html")
+    assert seen["html"] == tmp_path / "d"

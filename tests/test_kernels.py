@@ -178,6 +178,105 @@ def test_empirical_ntk_cross_and_symmetry():
     assert cross[0, 0].item() == pytest.approx(manual, rel=1e-12)
 
 
+def _loop_ntk(model, X, Y):
+    """Reference: the tangent kernel from per-example gradients, one backward pass each."""
+    params = [p for p in model.parameters() if p.requires_grad]
+
+    def rows(Z):
+        return torch.stack(
+            [torch.cat([g.reshape(-1) for g in torch.autograd.grad(model(z[None]).sum(), params)]) for z in Z]
+        )
+
+    return rows(X) @ rows(Y).T
+
+
+def _ntk_tol(dtype):
+    # float precision of sums of a few thousand products (relative to the largest entry)
+    return 2e-6 if dtype == torch.float32 else 1e-13
+
+
+def _assert_same_ntk(model, X, Y, dtype):
+    structured = K.empirical_ntk(model, X, Y, method="structured")
+    jacobian = K.empirical_ntk(model, X, Y, method="jacobian")
+    loop = _loop_ntk(model, X, Y)
+    scale = loop.abs().max()
+    assert structured.dtype == dtype and structured.shape == (X.shape[0], Y.shape[0])
+    assert float((structured - jacobian).abs().max() / scale) < _ntk_tol(dtype)
+    assert float((structured - loop).abs().max() / scale) < _ntk_tol(dtype)
+
+
+@pytest.mark.parametrize("parameterization", ["ntk", "standard", "mean_field"])
+@pytest.mark.parametrize("activation", ["relu", "erf", "tanh", "identity"])
+@pytest.mark.parametrize("sb2", [0.0, 0.3])
+def test_structured_ntk_equals_jacobian_on_mlp(parameterization, activation, sb2, dtype):
+    g = torch.Generator().manual_seed(3)
+    X, Y = torch.randn(6, 3, generator=g, dtype=dtype), torch.randn(4, 3, generator=g, dtype=dtype)
+    net = mlp(3, 24, 3, parameterization=parameterization, activation=activation, sb2=sb2, dtype=dtype, seed=2)
+    assert K.supports_structured_ntk(net)
+    _assert_same_ntk(net, X, Y, dtype)
+
+
+def _sequential(kind, dtype):
+    from dlmath.nets import ScaledLinear, feedforward
+
+    torch.manual_seed(0)
+    if kind == "feedforward":
+        return feedforward([3, 20, 12, 1], activation="tanh", dtype=dtype, seed=1)
+    if kind == "no-bias":
+        nn = torch.nn
+        return nn.Sequential(nn.Linear(3, 16, bias=False), nn.ReLU(), nn.Linear(16, 1, bias=False)).to(dtype)
+    if kind == "nested":
+        nn = torch.nn
+        inner = nn.Sequential(nn.Linear(16, 8), nn.GELU())
+        return nn.Sequential(nn.Linear(3, 16), nn.Sigmoid(), inner, nn.Linear(8, 1), nn.Tanh()).to(dtype)
+    if kind == "scaled":
+        w1, w2 = torch.randn(10, 3, dtype=dtype), torch.randn(1, 10, dtype=dtype)
+        return torch.nn.Sequential(
+            ScaledLinear(w1, torch.randn(10, dtype=dtype), 0.7, 0.2), torch.nn.SiLU(), ScaledLinear(w2, None, 0.3, 1.0)
+        )
+    if kind == "frozen":
+        net = mlp(3, 16, 2, sb2=0.2, dtype=dtype, seed=4)
+        net.layers[0].weight.requires_grad_(False)
+        for layer in net.layers:
+            layer.bias.requires_grad_(False)
+        return net
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["feedforward", "no-bias", "nested", "scaled", "frozen"])
+def test_structured_ntk_equals_jacobian_on_sequential(kind, dtype):
+    net = _sequential(kind, dtype)
+    g = torch.Generator().manual_seed(5)
+    X, Y = torch.randn(5, 3, generator=g, dtype=dtype), torch.randn(7, 3, generator=g, dtype=dtype)
+    assert K.supports_structured_ntk(net)
+    _assert_same_ntk(net, X, Y, dtype)
+
+
+def test_structured_ntk_is_the_default_and_other_models_use_jacobians():
+    nn = torch.nn
+
+    class Residual(nn.Sequential):  # overrides forward: not a chain
+        def forward(self, x):
+            return super().forward(x) + x[:, :1]
+
+    with_norm = nn.Sequential(nn.Linear(3, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 1)).double()
+    residual = Residual(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1)).double()
+    X = torch.randn(5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    for model in (with_norm, residual):
+        assert not K.supports_structured_ntk(model)
+        ref = _loop_ntk(model, X, X)
+        assert torch.allclose(K.empirical_ntk(model, X), ref, rtol=1e-12, atol=1e-12)
+        with pytest.raises(ValueError, match="model"):
+            K.empirical_ntk(model, X, method="structured")
+    # the structured formula without its bias term (or without its activation-input Gram factor)
+    # is a different matrix: the comparison above is sharp
+    net = mlp(3, 16, 2, sb2=0.5, dtype=torch.float64, seed=1)
+    full = K.empirical_ntk(net, X)
+    for layer in net.layers:
+        layer.bias.requires_grad_(False)
+    assert float((full - K.empirical_ntk(net, X)).abs().max()) > 1e-3 * float(full.abs().max())
+
+
 def test_kernels_basic_properties():
     X = np.random.default_rng(3).standard_normal((300, 5))
     for fn in (K.nngp_kernel, K.ntk_kernel):
@@ -444,3 +543,22 @@ def test_gaussian_maps_match_the_public_expectations():
     assert K.KERNEL_ACTIVATIONS == tuple(K.GAUSSIAN_MAPS)
     with pytest.raises(ValueError, match="GAUSSIAN_MAPS"):
         K.ntk_kernel(np.ones((2, 2)), depth=1, activation="tanh")
+
+
+def test_structured_ntk_large_products_and_symmetric_blocks(monkeypatch):
+    from dlmath.kernels import empirical
+
+    # wide enough for the oneDNN products (float32), and more rows than one symmetric block
+    net = mlp(16, 512, 2, sb2=0.2, seed=0)
+    X = torch.randn(40, 16, generator=torch.Generator().manual_seed(0))
+    assert empirical._use_onednn(torch.ones(40, 512), torch.ones(512, 512)) == torch.backends.mkldnn.is_available()
+    _assert_same_ntk(net, X, X, torch.float32)
+    fast = K.empirical_ntk(net, X)
+    monkeypatch.setattr(empirical, "_onednn_linear", None)
+    assert torch.allclose(fast, K.empirical_ntk(net, X), rtol=2e-6, atol=2e-6 * float(fast.abs().max()))
+    narrow = mlp(3, 8, 2, sb2=0.2, dtype=torch.float64, seed=1)
+    Z = torch.randn(empirical._SYMMETRIC_BLOCK + 37, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    sym = K.empirical_ntk(narrow, Z)
+    assert torch.equal(sym, sym.T)
+    assert torch.allclose(sym, K.empirical_ntk(narrow, Z, Z), rtol=1e-13, atol=1e-13)
+    assert torch.allclose(sym, K.empirical_ntk(narrow, Z, method="jacobian"), rtol=1e-12, atol=1e-12)

@@ -36,7 +36,7 @@ def test_wheel_runtime_dependencies(wheel):
         for line in text.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert runtime == ["ipywidgets", "matplotlib", "numpy", "scikit-image", "scikit-learn", "scipy", "torch"]
+    assert runtime == ["ipywidgets", "matplotlib", "numpy", "scikit-image", "scikit-learn", "scipy", "torch", "tqdm"]
     assert any(n == "dlmath/__init__.py" for n in names)
     assert not any(n.startswith(("code/", "tests/", "book/")) for n in names)
 

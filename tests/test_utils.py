@@ -89,3 +89,72 @@ def test_check_device():
     assert utils.check_device("cpu") == torch.device("cpu")
     with pytest.raises(ValueError, match="device"):
         utils.check_device("nonsense")
+
+
+# ---------------------------------------------------------------- threads and progress
+
+
+def test_torch_threads_restores_the_callers_count_even_on_error():
+    import torch
+
+    from dlmath.utils import torch_threads
+
+    before = torch.get_num_threads()
+    target = 1 if before != 1 else 2
+    with pytest.raises(RuntimeError):
+        with torch_threads(target):
+            assert torch.get_num_threads() == target
+            raise RuntimeError("inside")
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n"):
+        with torch_threads(0):
+            pass
+
+
+def test_small_network_demos_run_on_one_thread_and_restore():
+    import torch
+
+    import dlmath
+    from dlmath.utils import small_network_threads
+
+    seen = []
+
+    @small_network_threads
+    def probe():
+        seen.append(torch.get_num_threads())
+
+    torch.set_num_threads(2)
+    try:
+        probe()
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+    marked = [
+        dlmath.pde.train_pinn_poisson,
+        dlmath.pde.train_pinn_heat,
+        dlmath.kernels.lazy_training_demo,
+        dlmath.kernels.depth_limit_demo,
+        dlmath.optimization.diagonal_net_demo,
+        dlmath.expressivity.depth_separation_training_demo,
+    ]
+    assert all(getattr(f, "small_network_threads", False) for f in marked)
+
+
+def test_progress_is_silent_by_default_and_shown_on_request(capsys):
+    import inspect
+
+    import dlmath
+    from dlmath.utils import progress_bar
+
+    items = [1, 2, 3]
+    assert progress_bar(items, False) is items
+    with pytest.raises(TypeError, match="progress"):
+        progress_bar(items, 1)
+    demo = dlmath.optimization.diagonal_net_demo
+    assert inspect.signature(demo).parameters["progress"].default is False
+    demo(alphas=(1.0,), n=5, p=8)
+    assert capsys.readouterr().err == ""
+    demo(alphas=(1.0, 0.5), n=5, p=8, progress=True)
+    assert "alpha" in capsys.readouterr().err
+    with pytest.raises(TypeError, match="progress"):
+        demo(alphas=(1.0,), n=5, p=8, progress="yes")

@@ -17,6 +17,7 @@ the pages (needs PyYAML).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import subprocess
@@ -38,9 +39,10 @@ def _yaml():
     return yaml
 
 
-def jupyter_book(python: str | os.PathLike[str] = sys.executable) -> pathlib.Path:
-    """The ``jupyter-book`` script beside ``python`` (the venv's)."""
-    return pathlib.Path(python).parent / "jupyter-book"
+def jupyter_book(python: str | os.PathLike[str] = sys.executable) -> list[str]:
+    """The ``jupyter-book`` command line run by ``python`` (the venv's), with one Sphinx
+    environment per builder (``tools/jupyter_book_build.py``)."""
+    return [str(python), str(ROOT / "tools" / "jupyter_book_build.py")]
 
 
 # ------------------------------------------------------------------------- table of contents
@@ -126,7 +128,7 @@ def build_command(
     python: str | os.PathLike[str] = sys.executable,
 ) -> list[str]:
     """``jupyter-book build`` of ``source`` (into ``out/_build``) with :data:`BUILD_FLAGS`."""
-    cmd = [str(jupyter_book(python)), "build", str(source)]
+    cmd = [*jupyter_book(python), "build", str(source)]
     if out is not None:
         cmd += ["--path-output", str(out)]
     if toc is not None:
@@ -160,6 +162,61 @@ def build_book(
     return subprocess.run(cmd, cwd=source, env=build_env(env), capture_output=True, text=True, timeout=timeout)
 
 
+# ------------------------------------------------------------------------- build fingerprint
+
+#: What a build of the book depends on: its sources, the package, the tools and the pinned
+#: toolchain (paths relative to the root; folders taken whole).
+BUILD_INPUTS = (
+    "book",
+    "code/dlmath",
+    "tools",
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "pyproject.toml",
+    "requirements",
+    "Makefile",
+)
+#: Written by ``make book`` once the HTML build has succeeded (removed when a build starts).
+FINGERPRINT_FILE = "_build/html/.build-fingerprint"
+_GENERATED = ("book/gallery/",)
+
+
+def _input_files(root: pathlib.Path) -> list[str]:
+    """The files of :data:`BUILD_INPUTS`, tracked or not (git's ignore rules apply)."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", *BUILD_INPUTS],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        files = [f for f in out.split("\0") if f]
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: walk the folders
+        files = []
+        for name in BUILD_INPUTS:
+            path = root / name
+            found = [path] if path.is_file() else sorted(q for q in path.rglob("*") if q.is_file())
+            files += [q.relative_to(root).as_posix() for q in found if "__pycache__" not in q.parts]
+    return sorted(f for f in set(files) if not f.startswith(_GENERATED) and (root / f).is_file())
+
+
+def build_fingerprint(root: pathlib.Path = ROOT) -> str:
+    """SHA-256 over the paths and contents of every build input, and the build flags."""
+    digest = hashlib.sha256(" ".join(BUILD_FLAGS).encode())
+    for name in _input_files(root):
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def current_build(root: pathlib.Path = ROOT) -> pathlib.Path | None:
+    """``root/_build`` if it holds a finished HTML build of exactly these inputs, else None."""
+    stamp = root / FINGERPRINT_FILE
+    if stamp.is_file() and stamp.read_text().strip() == build_fingerprint(root):
+        return root / "_build"
+    return None
+
+
 def main(argv: Sequence[str]) -> int:
     what = argv[0] if argv else ""
     if what == "flags":
@@ -168,8 +225,10 @@ def main(argv: Sequence[str]) -> int:
         print("\n".join(toc_files()))
     elif what == "chapters":
         print("\n".join(chapter_files()))
+    elif what == "fingerprint":
+        print(build_fingerprint())
     else:
-        print("usage: python3 tools/book_config.py flags|pages|chapters", file=sys.stderr)
+        print("usage: python3 tools/book_config.py flags|pages|chapters|fingerprint", file=sys.stderr)
         return 2
     return 0
 

@@ -1,4 +1,4 @@
-"""Shared numerical helpers: log-log slopes, seeding and argument checks.
+"""Shared numerical helpers: log-log slopes, seeding, argument checks, threads and progress.
 
 The argument checks raise :class:`TypeError` for a value of the wrong kind and
 :class:`ValueError` for a value of the right kind outside its range; both name the
@@ -7,8 +7,10 @@ argument, so that a reader sees at once which input was wrong.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import numbers
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
@@ -29,6 +31,9 @@ __all__ = [
     "as_tensor",
     "as_array",
     "like_input",
+    "torch_threads",
+    "small_network_threads",
+    "progress_bar",
     "DEFAULT_DTYPE",
     "NETWORK_DTYPE",
 ]
@@ -582,3 +587,90 @@ def like_input(result: Any, reference: Any) -> Any:
     if is_tensor(result):
         return result.detach().cpu().numpy()
     return np.asarray(result) if not np.isscalar(result) else result
+
+
+# --------------------------------------------------------------------------- threads, progress
+
+
+@contextlib.contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run the body with ``torch.set_num_threads(n)`` and restore the caller's count afterwards.
+
+    Parameters
+    ----------
+    n : int
+        Intra-op threads, >= 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n`` is not an integer >= 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> before = torch.get_num_threads()
+    >>> with torch_threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    """
+    n = check_int(n, "n", minimum=1)
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def small_network_threads(func: F) -> F:
+    """Decorator: the demo runs on one torch thread and gives the caller's count back.
+
+    The demos so marked train networks with a few dozen to a few hundred units per layer, on
+    batches of at most a few thousand points. At that size a matrix product takes microseconds,
+    and the synchronisation of several threads costs more than it saves: with torch's default
+    of one thread per core such demos ran 2-4 times slower on two cores than on one, and far
+    slower when other processes held the cores. One thread gives a user the speed the book gets.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with torch_threads(1):
+            return func(*args, **kwargs)
+
+    wrapper.small_network_threads = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def progress_bar(iterable: Iterable, progress: bool, *, total: int | None = None, desc: str | None = None):
+    """``iterable`` with a progress bar when ``progress`` is true (tqdm: a widget in notebooks,
+    a line in terminals), else ``iterable`` itself, silently.
+
+    Parameters
+    ----------
+    iterable : iterable or None
+        None makes a bar advanced by hand (``bar.update()``), or None when ``progress`` is false.
+    progress : bool
+        The ``progress=`` argument of the calling function (checked here).
+    total : int, optional
+        Its length, if ``len`` does not tell.
+    desc : str, optional
+        The label before the bar.
+
+    Raises
+    ------
+    TypeError
+        If ``progress`` is not a bool.
+    """
+    if not check_bool(progress, "progress"):
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, leave=False)

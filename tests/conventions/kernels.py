@@ -36,6 +36,8 @@ OTHER = {
     "double_descent_closed_form": "returns a float",
     "weak_features_risk": "returns a float",
     "rademacher_linear": "returns a float",
+    "supports_structured_ntk": "returns a bool",
+    "NTK_METHODS": "constant: the methods of empirical_ntk",
 }
 
 _ONES = np.ones((3, 2))
@@ -60,6 +62,16 @@ BAD_INPUTS = [
     ("empirical_ntk-model", lambda: K.empirical_ntk("net", _ONES), TypeError, "model"),
     ("empirical_ntk-output", lambda: K.empirical_ntk(mlp(2, 4, 1, 2, dtype=torch.float64), _ONES), ValueError, "model"),
     ("empirical_ntk-X1", lambda: K.empirical_ntk(mlp(2, 4, 1), np.ones(2)), ValueError, "X1"),
+    ("empirical_ntk-method", lambda: K.empirical_ntk(mlp(2, 4, 1), _ONES, method="fast"), ValueError, "method"),
+    (
+        "empirical_ntk-structured-model",
+        lambda: K.empirical_ntk(
+            torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Dropout()), _ONES, method="structured"
+        ),
+        ValueError,
+        "model",
+    ),
+    ("supports_structured_ntk-model", lambda: K.supports_structured_ntk("net"), TypeError, "model"),
     ("relu_expectation-k11", lambda: K.relu_expectation(-1.0, 0.0, 1.0), ValueError, "k11"),
     ("step_expectation-k12", lambda: K.step_expectation(1.0, 2.0, 1.0), ValueError, "k12"),
     ("erf_expectation-k22", lambda: K.erf_expectation(1.0, 0.0, 0.0), ValueError, "k22"),

@@ -18,6 +18,9 @@ module                                     content
                                            :class:`Scattering2D`, :func:`scattering_1d`;
                                            :func:`scattering_energy_demo`,
                                            :func:`scattering_stability_demo`
+``dlmath.architectures.subsampling``       the subsampled 1-D scattering transform of
+                                           ``Scattering1D(..., subsample=True)``, its
+                                           aliasing error and its bound
 ``dlmath.architectures.equivariance``      the p4 group: :func:`rotate90`, :func:`p4_act`,
                                            :func:`p4_lift`, :func:`p4_conv`,
                                            :class:`P4LiftingConv`, :class:`P4GroupConv`,

@@ -23,6 +23,7 @@ from ..utils import (
     rng,
 )
 from .filter_bank import lp_filter_bank, lp_filter_bank_2d, scattering_paths
+from .subsampling import aliasing, subsampled_forward, wavelet_transform
 
 
 class _ScatteringBase(nn.Module):
@@ -164,7 +165,10 @@ class Scattering1D(_ScatteringBase):
     :math:`U[\lambda]x = |x * \psi_\lambda|`, :math:`U[p] = U[\lambda_m]\cdots U[\lambda_1]`,
     :math:`S_J[p]x = U[p]x * \phi_J`, for all paths of length at most ``M`` (see
     :func:`scattering_paths`), with the filters of :func:`lp_filter_bank`. Convolutions are
-    computed with the FFT; no subsampling.
+    computed with the FFT, at full resolution by default; with ``subsample=True`` each path is
+    computed on the coarsest grid its wavelets allow and the output sampled every
+    :math:`2^{J - {\rm oversampling}}` points, as kymatio does (``dlmath.architectures.subsampling``;
+    its aliasing error is measured and bounded by :meth:`aliasing`).
 
     Parameters
     ----------
@@ -175,6 +179,11 @@ class Scattering1D(_ScatteringBase):
     M : int, default 2
         Maximal order.
     freq_decreasing : bool, default True
+    subsample : bool, default False
+        Subsampled paths and output (needs ``freq_decreasing=True``). The energy identity and the
+        stability bounds of the book are statements about the full-resolution transform.
+    oversampling : int, default 0
+        Grids :math:`2^{\rm oversampling}` times finer; ``oversampling >= J``: the full transform.
     dtype : torch.dtype, default torch.float64
     device : str or torch.device, default "cpu"
 
@@ -200,11 +209,19 @@ class Scattering1D(_ScatteringBase):
         M: int = 2,
         *,
         freq_decreasing: bool = True,
+        subsample: bool = False,
+        oversampling: int = 0,
         dtype: torch.dtype = torch.float64,
         device: str | torch.device = "cpu",
     ):
         super().__init__()
         phi_hat, psi_hats = lp_filter_bank(N, J)
+        self.subsample = check_bool(subsample, "subsample")
+        self.oversampling = check_int(oversampling, "oversampling", minimum=0)
+        if self.subsample and not check_bool(freq_decreasing, "freq_decreasing"):
+            raise ValueError("subsample=True needs freq_decreasing=True (scales increasing along each path)")
+        if self.subsample and N % 2 ** max(J - self.oversampling, 0):
+            raise ValueError(f"subsample=True needs N divisible by 2**(J - oversampling), got N={N}, J={J}")
         dtype = check_float_dtype(dtype)
         device = check_device(device)
         self.N, self.J, self.M = N, J, check_int(M, "M", minimum=0)
@@ -213,6 +230,27 @@ class Scattering1D(_ScatteringBase):
         self.paths = scattering_paths(J, self.M, self.freq_decreasing, 2)
         self.register_buffer("phi_hat", torch.as_tensor(phi_hat, dtype=dtype, device=device))
         self.register_buffer("psi_hat", torch.as_tensor(psi_hats, dtype=dtype, device=device))
+
+    def forward(self, x: Any) -> torch.Tensor:
+        r""":math:`S_J[p]x` for all paths, ``(..., P, N)`` (subsampled: see the Notes)."""
+        if self.subsample:
+            return subsampled_forward(self, self._input(x))
+        return super().forward(x)
+
+    def _full_forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x)
+
+    def wavelet_transform(self, x: Any) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        r""":math:`x * \phi_J` and every :math:`x * \psi_\lambda`, at full resolution or, subsampled,
+        each on its coarsest alias-free grid: the Littlewood–Paley identity holds in both modes."""
+        return wavelet_transform(self, self._input(x))
+
+    def aliasing(self, x: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""Per path, the aliasing error of the subsampled output against the full transform sampled at
+        the same points, and its bound, shapes ``(..., P)``; a ValueError unless ``subsample=True``."""
+        if not self.subsample:
+            raise ValueError("aliasing is the error of the subsampled transform: build with subsample=True")
+        return aliasing(self, self._input(x))
 
 
 class Scattering2D(_ScatteringBase):

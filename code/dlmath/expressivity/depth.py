@@ -23,7 +23,16 @@ import torch
 from ..nets import count_parameters, feedforward
 from ..plotting import COLORS
 from ..results import DemoResult, declare_check, demo_result
-from ..utils import check_device, check_int, check_int_sequence, check_real, like_input, rng
+from ..utils import (
+    check_device,
+    check_int,
+    check_int_sequence,
+    check_real,
+    like_input,
+    progress_bar,
+    rng,
+    small_network_threads,
+)
 from ._common import _two_panels, _unit_interval
 from .relu_nets import ReLUNet, count_linear_pieces
 
@@ -397,6 +406,7 @@ class DepthTrainingResult(DemoResult):
         return ax0, ax1
 
 
+@small_network_threads
 def depth_separation_training_demo(
     *,
     k: int = 6,
@@ -405,6 +415,7 @@ def depth_separation_training_demo(
     n_restarts: int = 2,
     lr: float = 1e-2,
     seed: int = 0,
+    progress: bool = False,
     device: Any = "cpu",
 ) -> DepthTrainingResult:
     r"""Train a deep narrow and a shallow wide ReLU network, same parameter budget, on :math:`\Delta^{\circ k}`.
@@ -434,6 +445,9 @@ def depth_separation_training_demo(
     seed : int, default 0
     device : str or torch.device, default "cpu"
 
+    progress : bool, default False
+        A progress bar (tqdm) over the restarts of each network; silent by default.
+
     Returns
     -------
     DepthTrainingResult
@@ -462,7 +476,7 @@ def depth_separation_training_demo(
     runs = {}
     for name, sizes in (("deep", deep_sizes), ("shallow", [1, shallow_width, 1])):
         best = None
-        for r in range(n_restarts):
+        for r in progress_bar(range(n_restarts), progress, desc=f"{name} network"):
             net = feedforward(sizes, dtype=torch.float64, device=device, seed=seed * 1000 + r)
             opt = torch.optim.Adam(net.parameters(), lr=lr)
             losses = np.empty(steps)

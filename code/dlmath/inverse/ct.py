@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..results import DemoResult, demo_result
-from ..utils import as_array, check_device, check_int, check_real, like_input, rng
+from ..utils import as_array, check_device, check_int, check_real, like_input, progress_bar, rng
 from ._common import _image_row
 from .learned import LGD
 from .operators import RadonMatrix, _radon_and_sinogram, adjointness_error, power_method
@@ -220,6 +220,7 @@ def ct_demo(
     steps: int = 150,
     lr: float = 3e-3,
     seed: int = 0,
+    progress: bool = False,
     device: Any = "cpu",
 ) -> CTResult:
     r"""Sparse-view CT of the Shepp-Logan phantom: FBP, Tikhonov, TV and learned gradient descent.
@@ -248,6 +249,9 @@ def ct_demo(
         Adam learning rate.
     seed : int, default 0
     device : str or torch.device, default "cpu"
+
+    progress : bool, default False
+        A progress bar (tqdm) over the training steps of learned gradient descent; silent by default.
 
     Returns
     -------
@@ -307,7 +311,7 @@ def ct_demo(
     tY = torch.as_tensor(Ytr.reshape(n_train, -1), dtype=dtype, device=dev)
     tF = torch.as_tensor(F0[:, None], dtype=dtype, device=dev)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    for _ in range(steps):
+    for _ in progress_bar(range(steps), progress, desc="learned gradient descent"):
         idx = torch.as_tensor(g.choice(n_train, min(8, n_train), replace=False), device=dev)
         out = model(tY[idx], tF[idx])
         loss = torch.mean((out - tX[idx]) ** 2)

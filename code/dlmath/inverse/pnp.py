@@ -23,7 +23,7 @@ import torch
 
 from ..plotting import axes
 from ..results import DemoResult, declare_check, demo_result
-from ..utils import as_array, check_device, check_int, check_real, check_real_sequence, like_input, rng
+from ..utils import as_array, check_device, check_int, check_real, check_real_sequence, like_input, progress_bar, rng
 from ._common import _check_callable, _geometric_rate, _image_row, _to_numpy
 from .ct import psnr, random_ellipses, shepp_logan
 from .learned import ResidualDenoiser, SNResidualDenoiser
@@ -405,6 +405,7 @@ def pnp_deblur_demo(
     steps: int = 150,
     n_iter: int = 100,
     seed: int = 0,
+    progress: bool = False,
     device: Any = "cpu",
 ) -> PnPDeblurResult:
     r"""PnP forward-backward deblurring with a trained :class:`SNResidualDenoiser`.
@@ -433,6 +434,9 @@ def pnp_deblur_demo(
     seed : int, default 0
     device : str or torch.device, default "cpu"
 
+    progress : bool, default False
+        A progress bar (tqdm) over the training steps of the denoiser; silent by default.
+
     Returns
     -------
     PnPDeblurResult
@@ -457,7 +461,7 @@ def pnp_deblur_demo(
     H = SNResidualDenoiser(n, eps, 16, seed, dtype=torch.float32, device=dev)
     train = torch.as_tensor(random_ellipses(n, 64, seed=seed + 1)[:, None], dtype=torch.float32, device=dev)
     opt = torch.optim.Adam(H.parameters(), lr=3e-3)
-    for _ in range(steps):
+    for _ in progress_bar(range(steps), progress, desc="denoiser"):
         idx = torch.as_tensor(g.choice(64, 8, replace=False), device=dev)
         clean = train[idx]
         noisy = clean + 0.1 * torch.as_tensor(g.standard_normal(clean.shape), dtype=torch.float32, device=dev)

@@ -16,7 +16,8 @@ module                                 content
                                        :func:`correlation_map`; :func:`nngp_demo`,
                                        :func:`ntk_limit_demo`
 ``dlmath.kernels.depth``               infinite depth: :func:`depth_limit_demo`
-``dlmath.kernels.empirical``           the empirical NTK :func:`empirical_ntk`
+``dlmath.kernels.empirical``           the empirical NTK :func:`empirical_ntk` (structured for
+                                       fully connected networks, :func:`supports_structured_ntk`)
 ``dlmath.kernels.rff``                 random Fourier features: :func:`rff_features`,
                                        :func:`rff_demo`
 ``dlmath.kernels.krr``                 kernel ridge and GP regression: :func:`gaussian_kernel`,
@@ -41,7 +42,7 @@ its NNGP and NTK) are in ``dlmath.kernels.nngp_ntk``. Nothing heavy happens at i
 from __future__ import annotations
 
 from .depth import DepthLimitResult, depth_limit_demo
-from .empirical import empirical_ntk
+from .empirical import NTK_METHODS, empirical_ntk, supports_structured_ntk
 from .gaussian import (
     GAUSSIAN_MAPS,
     KERNEL_ACTIVATIONS,
@@ -106,6 +107,8 @@ __all__ = [
     "DepthLimitResult",
     # empirical
     "empirical_ntk",
+    "supports_structured_ntk",
+    "NTK_METHODS",
     # rff
     "rff_features",
     "rff_demo",

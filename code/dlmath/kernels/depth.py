@@ -8,7 +8,15 @@ import numpy as np
 import torch
 
 from ..results import DemoResult, declare_check, demo_result
-from ..utils import check_device, check_int, check_int_sequence, check_real_sequence, rng
+from ..utils import (
+    check_device,
+    check_int,
+    check_int_sequence,
+    check_real_sequence,
+    progress_bar,
+    rng,
+    small_network_threads,
+)
 from .nngp_ntk import correlation_map, nngp_kernel, ntk_kernel
 
 __all__ = ["depth_limit_demo", "DepthLimitResult"]
@@ -120,6 +128,7 @@ class DepthLimitResult(DemoResult):
         return ax
 
 
+@small_network_threads
 def depth_limit_demo(
     *,
     sw2s: Any = (1.5, 2.0, 2.5),
@@ -129,6 +138,7 @@ def depth_limit_demo(
     max_map_depth: int = 10_000,
     n_seeds: int = 5,
     seed: int = 0,
+    progress: bool = False,
     device: str = "cpu",
 ) -> DepthLimitResult:
     r"""Degeneration of deep ReLU kernels and the edge of chaos (ReLU has no chaotic correlation phase).
@@ -154,6 +164,9 @@ def depth_limit_demo(
     n_seeds : int, default 5
     seed : int, default 0
     device : str, default 'cpu'
+
+    progress : bool, default False
+        A progress bar (tqdm) over the random networks; silent by default.
 
     Returns
     -------
@@ -225,7 +238,7 @@ def depth_limit_demo(
     seeds = rng(seed).integers(0, 2**31, n_seeds)
     emp = np.zeros((len(c1), Lmax))
     with torch.no_grad():
-        for s in seeds:
+        for s in progress_bar(seeds, progress, desc="networks"):
             net = mlp(
                 d, width, Lmax, activation="relu", sw2=2.0, sb2=0.0, dtype=torch.float32, device=device, seed=int(s)
             )

@@ -56,17 +56,20 @@ def _arccos_J(n: int, cos: torch.Tensor) -> torch.Tensor:
     :math:`J_2 = 3\sin\theta\cos\theta + (\pi-\theta)(1+2\cos^2\theta)`, with
     :math:`\sin\theta = \sqrt{1-\cos^2\theta}` (exactly 0 at :math:`\cos\theta = 1`).
     """
-    pi_minus_theta = math.pi - torch.arccos(cos)
+    # in place where possible: these run on n x n Gram matrices
+    pi_minus_theta = torch.arccos(cos).neg_().add_(math.pi)
     if n == 0:
         return pi_minus_theta
-    sin = torch.sqrt(torch.clamp(1.0 - cos * cos, min=0.0))
+    sin = (cos * cos).neg_().add_(1.0).clamp_(min=0.0).sqrt_()
     if n == 1:
-        return sin + pi_minus_theta * cos
+        return pi_minus_theta.mul_(cos).add_(sin)
     return 3.0 * sin * cos + pi_minus_theta * (1.0 + 2.0 * cos * cos)
 
 
 def _cosine(k12: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     """k12 / scale clipped to [-1, 1]; 0 where the scale sqrt(k11 k22) is 0 (a degenerate pair)."""
+    if bool((scale > 0).all()):  # the usual case: no degenerate pair, no masking needed
+        return (k12 / scale).clamp_(-1.0, 1.0)
     positive = scale > 0
     safe_scale = torch.where(positive, scale, torch.ones_like(scale))
     return torch.where(positive, torch.clamp(k12 / safe_scale, -1.0, 1.0), torch.zeros_like(scale))
@@ -79,14 +82,15 @@ def _relu_value(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) -> torc
     r""":math:`\mathbb E[\sigma(u)\sigma(v)] = \sqrt{k_{11}k_{22}}\,J_1(\theta)/(2\pi)`."""
     scale = torch.sqrt(k11 * k22)
     cos = _cosine(k12, scale)
-    return scale * (_arccos_J(1, cos) / (2 * math.pi))
+    return _arccos_J(1, cos).div_(2 * math.pi).mul_(scale)
 
 
 def _relu_derivative(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) -> torch.Tensor:
     r""":math:`\mathbb E[\sigma'(u)\sigma'(v)] = J_0(\theta)/(2\pi)`, and 0 if a variance is 0."""
     scale = torch.sqrt(k11 * k22)
     cos = _cosine(k12, scale)
-    return torch.where(scale > 0, _arccos_J(0, cos) / (2 * math.pi), torch.zeros_like(cos))
+    J0 = _arccos_J(0, cos).div_(2 * math.pi)
+    return J0 if bool((scale > 0).all()) else torch.where(scale > 0, J0, torch.zeros_like(cos))
 
 
 def _erf_ratio(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

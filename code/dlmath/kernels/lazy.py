@@ -11,7 +11,16 @@ import torch
 
 from ..plotting import slope_guide
 from ..results import DemoResult, declare_check, demo_result
-from ..utils import check_device, check_int, check_int_sequence, loglog_slope, rng, torch_generator
+from ..utils import (
+    check_device,
+    check_int,
+    check_int_sequence,
+    loglog_slope,
+    progress_bar,
+    rng,
+    small_network_threads,
+    torch_generator,
+)
 from ._common import _slope_se
 from .empirical import empirical_ntk
 from .gaussian import gaussian_map
@@ -115,6 +124,7 @@ class LazyTrainingResult(DemoResult):
         return ax
 
 
+@small_network_threads
 def lazy_training_demo(
     *,
     widths: Any = (128, 512, 2048, 4096),
@@ -124,6 +134,7 @@ def lazy_training_demo(
     n_seeds: int = 3,
     activation: str = "erf",
     seed: int = 0,
+    progress: bool = False,
     device: str = "cpu",
 ) -> LazyTrainingResult:
     r"""Wide networks trained by gradient descent stay close to their linearisation.
@@ -153,6 +164,9 @@ def lazy_training_demo(
     activation : str, default 'erf'
     seed : int, default 0
     device : str, default 'cpu'
+
+    progress : bool, default False
+        A progress bar (tqdm) over the widths of each seed; silent by default.
 
     Returns
     -------
@@ -186,7 +200,7 @@ def lazy_training_demo(
     move = np.empty((n_seeds, len(widths)))
     f_slice = lin_slice = None
     for s in range(n_seeds):
-        for i, w in enumerate(widths):
+        for i, w in progress_bar(enumerate(widths), progress, total=len(widths), desc=f"seed {s + 1}/{n_seeds}"):
             net = mlp(3, int(w), 1, activation=activation, dtype=torch.float64, device=device, seed=int(seeds[s, i]))
             Xd, yd, Xa = X.to(device), y.to(device), Xall.to(device)
             with torch.no_grad():

@@ -21,7 +21,7 @@ from torch import nn
 
 from ..plotting import COLORS
 from ..results import DemoResult, declare_check, demo_result
-from ..utils import check_int, check_real, check_real_sequence, like_input, rng
+from ..utils import check_int, check_real, check_real_sequence, like_input, progress_bar, rng, small_network_threads
 from ._common import _axes_pair, _linear_system
 
 __all__ = ["min_l1_interpolant", "diagonal_net_limit", "DiagonalNetResult", "diagonal_net_demo"]
@@ -252,8 +252,14 @@ class DiagonalNetResult(DemoResult):
         return (a0, a1)
 
 
+@small_network_threads
 def diagonal_net_demo(
-    *, alphas: Sequence[float] = (10, 1, 0.1, 0.01), n: int = 10, p: int = 30, seed: int = 0
+    *,
+    alphas: Sequence[float] = (10, 1, 0.1, 0.01),
+    n: int = 10,
+    p: int = 30,
+    seed: int = 0,
+    progress: bool = False,
 ) -> DiagonalNetResult:
     r"""Small initialisation of a diagonal linear network biases GD towards the sparsest interpolant.
 
@@ -274,6 +280,9 @@ def diagonal_net_demo(
     n, p : int, default 10 and 30
         Samples and dimension, :math:`p > n \ge 3`.
     seed : int, default 0
+
+    progress : bool, default False
+        A progress bar (tqdm) over the initialisation scales; silent by default.
 
     Returns
     -------
@@ -300,7 +309,7 @@ def diagonal_net_demo(
     b1 = min_l1_interpolant(X, y)
     b2 = np.linalg.pinv(X) @ y
     gd, th, steps = [], [], []
-    for a in al:
+    for a in progress_bar(al, progress, desc="alpha"):
         b, s = _train_diagonal_net(X, y, a)
         gd.append(b)
         steps.append(s)

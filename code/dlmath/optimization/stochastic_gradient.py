@@ -30,6 +30,7 @@ from ..utils import (
     check_real,
     check_real_sequence,
     loglog_slope,
+    progress_bar,
     rng,
     torch_generator,
 )
@@ -257,7 +258,13 @@ class SGDResult(DemoResult):
         return (a0, a1)
 
 
-def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2000, seed: int = 0) -> SGDResult:
+def sgd_demo(
+    *,
+    etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4),
+    n_chains: int = 2000,
+    seed: int = 0,
+    progress: bool = False,
+) -> SGDResult:
     r"""SGD on :math:`f(x) = \tfrac12 x^\top\Lambda x` with additive Gaussian gradient noise.
 
     :math:`p = 10`, :math:`\lambda = (0.1, 0.2, \dots, 1)` (so :math:`\mu = 0.1`, :math:`L = 1`),
@@ -276,6 +283,9 @@ def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2
     n_chains : int, default 2000
         Number of independent chains, >= 10.
     seed : int, default 0
+
+    progress : bool, default False
+        A progress bar (tqdm) over the constant step sizes; silent by default.
 
     Returns
     -------
@@ -297,7 +307,7 @@ def sgd_demo(*, etas: Sequence[float] = (0.05, 0.1, 0.2, 0.4), n_chains: int = 2
     mu = float(lam.min())
     sd = math.sqrt(sigma2 / p)
     stat, stat_se = [], []
-    for eta in etas_t:
+    for eta in progress_bar(etas_t, progress, desc="step sizes"):
         x = np.zeros((n_chains, p))
         burn = int(math.ceil(8.0 / (eta * mu)))
         for _ in range(burn):

@@ -10,7 +10,7 @@ import torch
 
 from ..nets import activation_module, glorot_std, seeded_normal
 from ..plotting import figure_grid
-from ..utils import as_tensor, check_device, check_float_dtype, check_int, check_real, torch_generator
+from ..utils import as_tensor, check_device, check_float_dtype, check_int, check_real, progress_bar, torch_generator
 
 _PI = math.pi
 
@@ -79,10 +79,18 @@ def _two_axes(ax: Any, height: float) -> tuple[Any, Any]:
 
 
 def _train(
-    model: torch.nn.Module, loss_fn: Callable[[], torch.Tensor], adam_steps: int, lbfgs_steps: int, lr: float
+    model: torch.nn.Module,
+    loss_fn: Callable[[], torch.Tensor],
+    adam_steps: int,
+    lbfgs_steps: int,
+    lr: float,
+    *,
+    progress: bool = False,
 ) -> np.ndarray:
     """Adam for ``adam_steps`` steps, then L-BFGS (strong Wolfe); the loss per step/evaluation."""
     history = []
+    bar = progress_bar(None, progress, total=adam_steps + lbfgs_steps, desc="Adam, then L-BFGS")
+    tick = bar.update if bar is not None else (lambda n=1: None)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     for _ in range(adam_steps):
         opt.zero_grad()
@@ -90,6 +98,7 @@ def _train(
         loss.backward()
         opt.step()
         history.append(float(loss.detach()))
+        tick()
     if lbfgs_steps > 0:
         lbfgs = torch.optim.LBFGS(
             model.parameters(),
@@ -107,8 +116,11 @@ def _train(
             loss = loss_fn()
             loss.backward()
             box.append(float(loss.detach()))
+            tick()
             return loss
 
         lbfgs.step(closure)
         history += box
+    if bar is not None:
+        bar.close()
     return np.array(history)

@@ -23,7 +23,7 @@ import torch
 
 from ..nets import module_dtype_device, network_input
 from ..results import DemoResult, demo_result
-from ..utils import NETWORK_DTYPE, check_device, check_int, check_real, is_tensor, like_input
+from ..utils import NETWORK_DTYPE, check_device, check_int, check_real, is_tensor, like_input, small_network_threads
 from ._common import _PI, _check_training, _float64_array, _gauss_nodes, _tanh_mlp, _train, _two_axes
 
 __all__ = ["heat_exact", "HeatPINN", "PINNHeatResult", "train_pinn_heat"]
@@ -193,6 +193,7 @@ class PINNHeatResult(DemoResult):
         return ax1, ax2
 
 
+@small_network_threads
 def train_pinn_heat(
     *,
     T: float = 0.2,
@@ -204,6 +205,7 @@ def train_pinn_heat(
     lbfgs_steps: int = 200,
     lr: float = 1e-2,
     seed: int = 0,
+    progress: bool = False,
     device: Any = "cpu",
 ) -> PINNHeatResult:
     r"""Train a PINN for the heat equation :math:`u_t = u_{xx}` and check the energy bound.
@@ -226,6 +228,9 @@ def train_pinn_heat(
     lr : float, default 1e-2
     seed : int, default 0
     device : str or torch.device, default "cpu"
+
+    progress : bool, default False
+        A progress bar (tqdm) over the Adam steps and the L-BFGS evaluations; silent by default.
 
     Returns
     -------
@@ -251,7 +256,7 @@ def train_pinn_heat(
         _, r = _heat_residual(model, pts)
         return torch.mean(r**2)
 
-    hist = _train(model, loss_fn, adam_steps, lbfgs_steps, lr)
+    hist = _train(model, loss_fn, adam_steps, lbfgs_steps, lr, progress=progress)
 
     # error and residual norms: Gauss-Legendre nodes in x, a fine uniform grid in time
     xq, wq = _gauss_nodes(16, 16)

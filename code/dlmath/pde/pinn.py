@@ -19,7 +19,7 @@ import torch
 
 from ..nets import module_dtype_device, network_input
 from ..results import DemoResult, demo_result
-from ..utils import NETWORK_DTYPE, check_device, check_int
+from ..utils import NETWORK_DTYPE, check_device, check_int, small_network_threads
 from ._common import _check_training, _gauss_nodes, _tanh_mlp, _train, _two_axes
 from .poisson import poisson_error_bound, poisson_exact, poisson_rhs
 
@@ -138,6 +138,7 @@ class PINNPoissonResult(DemoResult):
         return ax1, ax2
 
 
+@small_network_threads
 def train_pinn_poisson(
     *,
     width: int = 32,
@@ -147,6 +148,7 @@ def train_pinn_poisson(
     lbfgs_steps: int = 300,
     lr: float = 1e-2,
     seed: int = 0,
+    progress: bool = False,
     device: Any = "cpu",
 ) -> PINNPoissonResult:
     r"""Train a PINN for :math:`-u''=f`, :math:`u(0)=u(1)=0` (Adam, then L-BFGS).
@@ -170,6 +172,9 @@ def train_pinn_poisson(
     seed : int, default 0
     device : str or torch.device, default "cpu"
 
+    progress : bool, default False
+        A progress bar (tqdm) over the Adam steps and the L-BFGS evaluations; silent by default.
+
     Returns
     -------
     PINNPoissonResult
@@ -191,7 +196,7 @@ def train_pinn_poisson(
         _, d2v = _second_derivative(model, xt)
         return torch.mean((d2v + ft) ** 2) + torch.sum(model(xb) ** 2)
 
-    hist = _train(model, loss_fn, adam_steps, lbfgs_steps, lr)
+    hist = _train(model, loss_fn, adam_steps, lbfgs_steps, lr, progress=progress)
 
     xq, wq = _gauss_nodes()
     v, d2v = _second_derivative(model, torch.as_tensor(xq, dtype=torch.float64, device=dev)[:, None])
