@@ -562,3 +562,33 @@ def test_structured_ntk_large_products_and_symmetric_blocks(monkeypatch):
     assert torch.equal(sym, sym.T)
     assert torch.allclose(sym, K.empirical_ntk(narrow, Z, Z), rtol=1e-13, atol=1e-13)
     assert torch.allclose(sym, K.empirical_ntk(narrow, Z, method="jacobian"), rtol=1e-12, atol=1e-12)
+
+
+def test_joint_gaussian_map_is_bitwise_the_two_maps():
+    from dlmath.kernels import GAUSSIAN_MAPS
+
+    # the NTK recursion calls both(); it must give exactly what value() and derivative() give,
+    # degenerate pairs (a zero variance) and the diagonal (cosine 1) included
+    g = torch.Generator().manual_seed(0)
+    q = torch.rand(7, dtype=torch.float64, generator=g) + 0.1
+    q[2] = 0.0
+    X = torch.randn(7, 3, dtype=torch.float64, generator=g)
+    K = (X @ X.T) * 0.3
+    K[2, :] = 0.0
+    K[:, 2] = 0.0
+    idx = torch.arange(7)
+    K[idx, idx] = q
+    k11, k22 = q[:, None], q[None, :]
+    for name, gmap in GAUSSIAN_MAPS.items():
+        if gmap.both is None:
+            continue
+        value, derivative = gmap.both(k11, K, k22)
+        assert torch.equal(value, gmap.value(k11, K, k22)), name
+        assert torch.equal(derivative, gmap.derivative(k11, K, k22)), name
+        qpos = q.clone()
+        qpos[2] = 1.0
+        Kpos = K.clone()
+        Kpos[2, 2] = 1.0
+        value, derivative = gmap.both(qpos[:, None], Kpos, qpos[None, :])
+        assert torch.equal(derivative, gmap.derivative(qpos[:, None], Kpos, qpos[None, :])), name
+        assert torch.equal(value, gmap.value(qpos[:, None], Kpos, qpos[None, :])), name

@@ -93,6 +93,18 @@ def _relu_derivative(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) ->
     return J0 if bool((scale > 0).all()) else torch.where(scale > 0, J0, torch.zeros_like(cos))
 
 
+def _relu_both(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`_relu_value` and :func:`_relu_derivative` with one cosine and one arc-cosine."""
+    scale = torch.sqrt(k11 * k22)
+    cos = _cosine(k12, scale)
+    pi_minus_theta = torch.arccos(cos).neg_().add_(math.pi)  # J_0
+    sin = (cos * cos).neg_().add_(1.0).clamp_(min=0.0).sqrt_()
+    value = (pi_minus_theta * cos).add_(sin).div_(2 * math.pi).mul_(scale)  # J_1 sqrt(k11 k22) / 2 pi
+    J0 = pi_minus_theta.div_(2 * math.pi)
+    derivative = J0 if bool((scale > 0).all()) else torch.where(scale > 0, J0, torch.zeros_like(cos))
+    return value, derivative
+
+
 def _erf_ratio(k11: torch.Tensor, k12: torch.Tensor, k22: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     r""":math:`\sqrt{(1+2k_{11})(1+2k_{22})}` and :math:`2k_{12}` divided by it, clipped to [-1, 1]."""
     root = torch.sqrt((1.0 + 2.0 * k11) * (1.0 + 2.0 * k22))
@@ -123,17 +135,21 @@ class GaussianMap(NamedTuple):
         pair of covariance :math:`(k_{11}, k_{12}, k_{22})`, on broadcastable float tensors.
     derivative : callable
         ``derivative(k11, k12, k22)`` is :math:`\mathbb E[\phi'(u)\phi'(v)]`.
+    both : callable or None
+        ``both(k11, k12, k22)`` returns ``(value, derivative)`` with the work they share done
+        once (the NTK recursion needs both); bitwise equal to the two calls. None: call them.
     """
 
     value: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
     derivative: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+    both: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None
 
 
 #: Activations with closed-form Gaussian expectations: name -> :class:`GaussianMap`. The NNGP and
 #: NTK recursions of :func:`dlmath.kernels.nngp_kernel` and :func:`dlmath.kernels.ntk_kernel`
 #: dispatch through it.
 GAUSSIAN_MAPS: dict[str, GaussianMap] = {
-    "relu": GaussianMap(_relu_value, _relu_derivative),
+    "relu": GaussianMap(_relu_value, _relu_derivative, _relu_both),
     "erf": GaussianMap(_erf_value, _erf_derivative),
 }
 

@@ -63,7 +63,10 @@ def _layer(
     """
     k11 = q1[:, None]
     k22 = q2[None, :]
-    K_next = sb2 + sw2 * gmap.value(k11, K, k22)
+    if ntk and gmap.both is not None:
+        value, derivative = gmap.both(k11, K, k22)
+        return value.mul_(sw2).add_(sb2), derivative.mul_(sw2)
+    K_next = gmap.value(k11, K, k22).mul_(sw2).add_(sb2)
     K_dot = sw2 * gmap.derivative(k11, K, k22) if ntk else None
     return K_next, K_dot
 
