@@ -3,11 +3,13 @@ r"""Dimension-free rates: Maurey's identity for random ReLU features (Barron spa
 :func:`maurey_demo` measures :math:`n\,\E\|f - f_n\|^2` for the empirical mean :math:`f_n` of
 :math:`n` random neurons against the exact constant of Maurey's identity, in dimensions up to
 100 (chapter *Dimension-free rates: Barron and variation spaces*, theorem
-``expressivity-barron_maurey``).
+``expressivity-barron_maurey``). :func:`barron_kernel_gap_demo` computes the exact distance of one ReLU neuron
+on the sphere to the low-degree spherical harmonics, the space a rotation-invariant kernel method with a fixed
+number of features reaches (theorem ``expressivity-barron_kernel_gap``).
 
 References
 ----------
-Pisier (1981); Barron (1993); Bach (2017).
+Pisier (1981); Barron (1993); Bach (2017), Section 4 and Appendix D.
 """
 
 from __future__ import annotations
@@ -17,11 +19,22 @@ from typing import Any, Sequence
 
 import numpy as np
 import torch
+from scipy.special import gammaln
 
+from ..kernels.spherical import funk_hecke, harmonic_dimension, relu_harmonic_coefficients
 from ..nets import seeded_normal
 from ..plotting import COLORS, axes
 from ..results import DemoResult, declare_check, demo_result
 from ..utils import check_device, check_int, check_int_sequence, loglog_slope, rng, torch_generator
+
+__all__ = [
+    "MaureyResult",
+    "maurey_demo",
+    "relu_harmonic_energies",
+    "relu_projection_errors",
+    "BarronKernelGapResult",
+    "barron_kernel_gap_demo",
+]
 
 
 def _maurey_scales(d: int) -> np.ndarray:
@@ -261,4 +274,284 @@ declare_check(
     wrong="the rate n^(-1/4) (e.g. a bound on the squared error by the error itself)",
     wrong_predict=-0.25,
     demo=maurey_demo,
+)
+
+
+# Barron space against the kernel regime: one ReLU neuron in the spherical harmonics
+
+
+def relu_harmonic_energies(d: int, max_degree: int) -> np.ndarray:
+    r"""Energies :math:`E_k = \mu_k^2N(d,k)` of :math:`g(x) = \max(\langle w,x\rangle,0)`, :math:`\abs w = 1`.
+
+    :math:`E_k` is the squared :math:`L^2(\sigma)` norm of the degree-:math:`k` component
+    :math:`\mu_kN(d,k)P_k(\langle w,\cdot\rangle)` of :math:`g`, and :math:`\sum_kE_k = \frac1{2d}`.
+    For even :math:`k\ge2` the exact ratio
+    :math:`E_{k+2}/E_k = (\frac{k-1}{k+d+1})^2\frac{(2k+d+2)(k+d-1)(k+d-2)}{(2k+d-2)(k+1)(k+2)}`
+    is used, which neither overflows nor loses digits for large :math:`k` or :math:`d` (chapter *Dimension-free
+    rates: Barron and variation spaces*, theorem ``expressivity-barron_kernel_gap`` (a)).
+
+    Parameters
+    ----------
+    d : int
+        Ambient dimension, at least 2.
+    max_degree : int
+        Largest degree :math:`K\ge2`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`E_0,\dots,E_K`, shape ``(K + 1,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.round(relu_harmonic_energies(3, 3), 12) + 0.0  # 1/16, 3/36, 5/256, 0
+    array([0.0625    , 0.08333333, 0.01953125, 0.        ])
+    """
+    d = check_int(d, "d", minimum=2)
+    K = check_int(max_degree, "max_degree", minimum=2)
+    mu = relu_harmonic_coefficients(d, [0, 1, 2])
+    E = np.zeros(K + 1)
+    E[:2] = mu[0] ** 2, mu[1] ** 2 * d
+    k = np.arange(2, K - 1, 2, dtype=float)
+    num = (k - 1) ** 2 * (2 * k + d + 2) * (k + d - 1) * (k + d - 2)
+    ratio = num / ((k + d + 1) ** 2 * (2 * k + d - 2) * (k + 1) * (k + 2))
+    E[2::2] = mu[2] ** 2 * harmonic_dimension(d, 2) * np.concatenate([[1.0], np.cumprod(ratio)])
+    return E
+
+
+def _projection_constant(d: int) -> float:
+    """A_d = (B_d / 6)^(1/2) with B_d = 2^(d-1) Gamma(d/2)^2 / (pi^2 (d-2)!): err_k ~ A_d k^(-3/2), E_k ~ B_d k^(-4)."""
+    log_b = (d - 1) * math.log(2) + 2 * gammaln(d / 2) - 2 * math.log(math.pi) - gammaln(d - 1)
+    return float(math.exp(0.5 * (log_b - math.log(6))))
+
+
+def relu_projection_errors(d: int, max_degree: int) -> np.ndarray:
+    r"""Distances :math:`\operatorname{err}_k = \operatorname{dist}_{L^2(\sigma)}(g, V_k)` for :math:`k = 0,\dots,K`.
+
+    :math:`V_k` is the span of the spherical harmonics of degree :math:`\le k` on :math:`S^{d-1}`
+    (dimension :math:`D_k = N(d+1,k)`) and :math:`g(x) = \max(\langle w,x\rangle,0)`,
+    :math:`\abs w = 1`; by Parseval :math:`\operatorname{err}_k^2 = \sum_{j>k}E_j`. The tail is
+    summed directly (no cancellation) up to :math:`J = 64\max(K, d^2, 256)` and the rest is its
+    leading term :math:`B_dJ^{-3}/6`, of relative error :math:`O(d^2/J)` (chapter *Dimension-free rates: Barron and
+    variation spaces*, theorem ``expressivity-barron_kernel_gap`` (b)).
+
+    Parameters
+    ----------
+    d : int
+        Ambient dimension, at least 2.
+    max_degree : int
+        Largest degree :math:`K\ge2`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\operatorname{err}_0,\dots,\operatorname{err}_K`, shape ``(K + 1,)``.
+
+    Examples
+    --------
+    >>> err = relu_projection_errors(3, 4)
+    >>> bool(abs(err[0] ** 2 - (1 / 6 - 1 / 16)) < 1e-12), bool(err[2] == err[3])
+    (True, True)
+    """
+    d = check_int(d, "d", minimum=2)
+    K = check_int(max_degree, "max_degree", minimum=2)
+    J = 64 * max(K, d * d, 256)
+    tail = np.cumsum(relu_harmonic_energies(d, J)[::-1])[::-1]  # tail[k] = sum_{k <= j <= J} E_j
+    return np.sqrt(tail[1 : K + 2] + _projection_constant(d) ** 2 / J**3)
+
+
+@demo_result
+class BarronKernelGapResult(DemoResult):
+    r"""Result of :func:`barron_kernel_gap_demo`; per-dimension arrays have length ``len(dims)``.
+
+    Attributes
+    ----------
+    dims, degrees, max_degree : numpy.ndarray, numpy.ndarray, int
+        Dimensions :math:`d`, the even degrees :math:`2, 4, \dots, K`, and :math:`K`.
+    errors, span_dims : numpy.ndarray
+        :math:`\operatorname{err}_k` and :math:`D_k = N(d+1,k)` at ``degrees``, shape ``(len(dims), len(degrees))``.
+    slopes_k, drift_k, slopes_D, drift_D, predicted_D : numpy.ndarray
+        Slopes of :math:`\log\operatorname{err}_k` against :math:`\log k` and :math:`\log D_k` on the even
+        :math:`k\in[K/4,K]`, their changes from the window :math:`[K/16,K/4]`, and :math:`-3/(2(d-1))`.
+    const_ratio : numpy.ndarray
+        :math:`\operatorname{err}_KK^{3/2}/A_d`.
+    parseval_dev, parseval_dev_wrong : float
+        :math:`\max_{d,k\le K}2d\abs{\frac1{2d}-\sum_{j\le k}E_j-\operatorname{err}_k^2}`; :math:`\max_d\abs{2d\sum_{j\le K}\mu_j^2-1}`.
+    closed_form_dev, closed_form_dev_wrong : float
+        :math:`\max_{d,k\le40}\abs{\mu_k-\mu_k^{\rm quad}}/\mu_0` (:func:`~dlmath.kernels.funk_hecke`); the
+        same with the sign of :math:`\mu_k` dropped.
+    eigen_ordered : bool
+        Whether :math:`\mu_0^2>\mu_1^2>\mu_2^2>\mu_4^2>\dots>\mu_K^2` for every :math:`d`.
+    """
+
+    dims: np.ndarray
+    degrees: np.ndarray
+    errors: np.ndarray
+    span_dims: np.ndarray
+    max_degree: int
+    slopes_k: np.ndarray
+    drift_k: np.ndarray
+    slopes_D: np.ndarray
+    drift_D: np.ndarray
+    predicted_D: np.ndarray
+    const_ratio: np.ndarray
+    parseval_dev: float
+    parseval_dev_wrong: float
+    closed_form_dev: float
+    closed_form_dev_wrong: float
+    eigen_ordered: bool
+
+    def plot(self, ax=None):
+        ax = axes(ax)
+        for i, d in enumerate(self.dims):
+            c, D, j = COLORS[i % len(COLORS)], self.span_dims[i], self.span_dims.shape[1] // 2
+            ax.loglog(D, self.errors[i], "-", color=c, label=f"$d = {d}$ (slope {self.slopes_D[i]:.3f})")
+            ax.loglog(D, 1 / np.sqrt(2 * d * D), ":", color=c, linewidth=1)
+            ax.loglog(D, self.errors[i, j] * (D / D[j]) ** self.predicted_D[i], "--", color="0.4", linewidth=0.8)
+        ax.plot([], [], ":", color="0.3", label=r"Maurey's bound $(2dn)^{-1/2}$ at $n = D_k$")
+        ax.plot([], [], "--", color="0.4", label=r"slope $-3/(2(d-1))$")
+        ax.set_ylim(0.3 * self.errors.min(), 2 * self.errors.max())
+        ax.set_xlabel(r"$D_k = \dim V_k$ (features), or width $n$")
+        ax.set_ylabel(r"$\mathrm{dist}_{L^2(\sigma)}(g, V_k)$")
+        ax.legend(fontsize=8, loc="center right")
+        return ax
+
+
+def barron_kernel_gap_demo(
+    *, dims: Sequence[int] = (3, 5, 10, 20), max_degree: int = 4000, seed: int = 0
+) -> BarronKernelGapResult:
+    r"""Distance of one ReLU neuron to the low-degree spherical harmonics, against Maurey's rate.
+
+    For :math:`g(x) = \max(\langle w,x\rangle,0)` on :math:`S^{d-1}` the exact distances :math:`\operatorname{err}_k`
+    to :math:`V_k` (:func:`relu_projection_errors`) are compared with :math:`A_dk^{-3/2}`, i.e. the exponent
+    :math:`-3/(2(d-1))` in :math:`D_k = \dim V_k`, slower than Maurey's :math:`n^{-1/2}` when :math:`d>4`. Slopes are
+    fitted on the even :math:`k\in[K/4,K]`; their change from the window :math:`[K/16,K/4]` bounds the pre-asymptotic
+    bias (relative corrections :math:`O(d^2/k)`). Parseval (:math:`\sum_kE_k = \frac1{2d}`) and the closed form of
+    :math:`\mu_k` (against quadrature, :math:`k\le40`) are checked too. Deterministic; ``seed`` is not used.
+
+    Parameters
+    ----------
+    dims : sequence of int, default (3, 5, 10, 20)
+        At least two distinct dimensions in :math:`[2, 100]`, one of them :math:`\ge5`.
+    max_degree : int, default 4000
+        :math:`K`, at least 64 and at least :math:`d^2/2` for every :math:`d` (asymptotic range).
+    seed : int, default 0
+
+    Returns
+    -------
+    BarronKernelGapResult
+
+    References
+    ----------
+    Book: chapter *Dimension-free rates: Barron and variation spaces*, theorem
+    ``expressivity-barron_kernel_gap``. Bach (2017), Section 4 and Appendix D.
+    """
+    dims = np.sort(check_int_sequence(dims, "dims", minimum=2, maximum=100, min_len=2, distinct=True))
+    if dims.max() < 5:
+        raise ValueError(f"dims must contain a dimension >= 5, got {tuple(dims.tolist())}")
+    K = check_int(max_degree, "max_degree", minimum=64)
+    if 2 * K < dims.max() ** 2:
+        raise ValueError(f"max_degree must be at least max(dims)^2 / 2 = {dims.max() ** 2 / 2}, got {K}")
+    check_int(seed, "seed", minimum=0)
+    K -= K % 2
+    ks = np.arange(2, K + 1, 2)
+    errors, span = np.zeros((dims.size, ks.size)), np.zeros((dims.size, ks.size))
+    s = np.zeros((4, dims.size))  # slopes in k and D on the windows [K/4, K] and [K/16, K/4]
+    ratio = np.zeros(dims.size)
+    parseval, parseval_wrong, fh, fh_wrong, ordered = 0.0, 0.0, 0.0, 0.0, True
+    for i, d in enumerate(dims.tolist()):
+        err, E = relu_projection_errors(d, K), relu_harmonic_energies(d, K)
+        errors[i] = err[ks]
+        span[i] = [float(harmonic_dimension(d + 1, k)) for k in ks.tolist()]
+        for j, (x, (lo, hi)) in enumerate((x, w) for x in (ks, span[i]) for w in ((K // 4, K), (K // 16, K // 4))):
+            sel = (ks >= lo) & (ks <= hi)
+            s[j, i] = loglog_slope(x[sel], errors[i, sel])
+        ratio[i] = err[K] * K**1.5 / _projection_constant(d)
+        parseval = max(parseval, 2 * d * float(np.max(np.abs(1 / (2 * d) - np.cumsum(E) - err**2))))
+        mu = relu_harmonic_coefficients(d, np.arange(K + 1))
+        parseval_wrong = max(parseval_wrong, abs(2 * d * float(np.sum(mu**2)) - 1))
+        ordered = ordered and bool(np.all(np.diff(mu[np.r_[0, 1, 2 : K + 1 : 2]] ** 2) < 0))
+        quad = funk_hecke(lambda t: np.maximum(t, 0.0), d, np.arange(41), breakpoints=(0.0,))
+        fh = max(fh, float(np.max(np.abs(mu[:41] - quad))) / mu[0])
+        fh_wrong = max(fh_wrong, float(np.max(np.abs(np.abs(mu[:41]) - quad))) / mu[0])
+    return BarronKernelGapResult(
+        dims=dims,
+        degrees=ks,
+        errors=errors,
+        span_dims=span,
+        max_degree=K,
+        slopes_k=s[0],
+        drift_k=np.abs(s[0] - s[1]),
+        slopes_D=s[2],
+        drift_D=np.abs(s[2] - s[3]),
+        predicted_D=-3 / (2 * (dims - 1.0)),
+        const_ratio=ratio,
+        parseval_dev=parseval,
+        parseval_dev_wrong=parseval_wrong,
+        closed_form_dev=fh,
+        closed_form_dev_wrong=fh_wrong,
+        eigen_ordered=ordered,
+    )
+
+
+_GAP_HYP = (
+    "sigma uniform on S^(d-1), g = relu(<w, x>), |w| = 1, V_k the harmonics of degree <= k; err_k exact from "
+    "E_k = mu_k^2 N(d, k) (tail summed to 64 max(K, d^2, 256), the rest by its leading term); K >= d^2 / 2"
+)
+_DRIFT = "the change of the fitted slope from the window [K/16, K/4] to [K/4, K]"
+
+
+_GAP = dict(relation="approx", hypotheses=_GAP_HYP, demo=barron_kernel_gap_demo)
+declare_check(
+    "expressivity.barron_kernel_gap",
+    label="rate",
+    quantity="slope of log err_k against log k (even k in [K/4, K]), the dimension farthest from -3/2",
+    claim="rate",
+    measure=lambda r: float(r.slopes_k[np.argmax(np.abs(r.slopes_k + 1.5))]),
+    predict=-1.5,
+    tolerance=lambda r: float(np.max(r.drift_k)),
+    reason=f"pre-asymptotic range, err_k^2 = A_d^2 k^-3 (1 + O(d^2/k)): {_DRIFT} (3 times the bias), largest over d",
+    wrong="the rate k^(-1)",
+    wrong_predict=-1.0,
+    **_GAP,
+)
+declare_check(
+    "expressivity.barron_kernel_gap",
+    label="features",
+    quantity="largest deviation over d of the slope of log err_k against log D_k (even k in [K/4, K]) from -3/(2(d-1))",
+    claim="rate",
+    measure=lambda r: float(np.max(np.abs(r.slopes_D - r.predicted_D))),
+    predict=0.0,
+    tolerance=lambda r: float(np.max(r.drift_D)),
+    reason=f"pre-asymptotic range of err_k and D_k = N(d+1, k): {_DRIFT}, largest over d",
+    wrong="Maurey's exponent -1/2 in the number of features (its smallest distance over the d >= 5)",
+    wrong_measure=lambda r: float(np.min(np.abs(r.slopes_D[r.dims >= 5] + 0.5))),
+    **_GAP,
+)
+declare_check(
+    "expressivity.barron_kernel_gap",
+    label="parseval",
+    quantity="max over d, k <= K of 2d |1/(2d) - sum_{j<=k} E_j - err_k^2| (Parseval with ||g||^2 = 1/(2d))",
+    claim="identity",
+    measure="parseval_dev",
+    predict=0.0,
+    tolerance=lambda r: float(r.max_degree) * float(np.finfo(float).eps),
+    reason="float64 rounding of K additions of terms at most 1/(2d)",
+    wrong="the energies mu_k^2 without the multiplicities N(d, k)",
+    wrong_measure="parseval_dev_wrong",
+    **_GAP,
+)
+declare_check(
+    "expressivity.barron_kernel_gap",
+    label="closed_form",
+    quantity="max over d, k <= 40 of |mu_k - mu_k(funk_hecke quadrature)| / mu_0",
+    claim="identity",
+    measure="closed_form_dev",
+    predict=0.0,
+    tolerance=1e-10,
+    reason="Gauss-Jacobi quadrature with 200 nodes on each of [-1, 0] and [0, 1]: a smooth integrand on each piece",
+    wrong="the closed form without the sign (-1)^(k/2-1) (invisible in the energies)",
+    wrong_measure="closed_form_dev_wrong",
+    **_GAP,
 )

@@ -23,11 +23,23 @@ module                                       content
                                              (:func:`ntk_gram_matrix`, :func:`ntk_training_demo`)
 ``dlmath.optimization.mean_field``           the mean-field limit (:func:`mean_field_demo`) and the contrast
                                              of the two scalings (:func:`scaling_contrast_demo`)
+``dlmath.optimization.wasserstein_flow``     the mean-field equation as a Wasserstein gradient flow in a
+                                             solvable model (:func:`linear_mf_flow`,
+                                             :func:`coupling_constant`, :func:`wasserstein_flow_demo`)
+``dlmath.optimization.nonconvex_sgd``        SGD with a random output iterate on non-convex functions
+                                             (:func:`rsg_output_probabilities`, :func:`rsg_bound`,
+                                             :func:`rsg_constant_step`, :func:`rsg_corollary_bound`,
+                                             :func:`nonconvex_sgd_demo`)
+``dlmath.optimization.kaczmarz``             SGD under interpolation: randomized Kaczmarz, its exact mean
+                                             squared error and its rate (:func:`kaczmarz_rate`,
+                                             :func:`kaczmarz_expected_error`, :func:`kaczmarz_demo`)
 ===========================================  ==================================================================
 
-The chapters: *Gradient methods* (the first two modules), *Loss landscapes and implicit
-regularisation* (the next three) and *Overparametrised training: NTK and mean field* (the last
-two). Every network is a :class:`torch.nn.Module` built by :mod:`dlmath.nets`, and its gradients
+The chapters: *Gradient methods* (``gradient_methods``, ``stochastic_gradient``), *Stochastic
+gradients without convexity, and under interpolation* (``nonconvex_sgd``, ``kaczmarz``), *Loss
+landscapes and implicit regularisation* (``landscapes``, ``implicit_bias``,
+``diagonal_networks``) and *Overparametrised training: NTK and mean field* (``ntk_regime``,
+``mean_field``, ``wasserstein_flow``). Every network is a :class:`torch.nn.Module` built by :mod:`dlmath.nets`, and its gradients
 come from :mod:`torch.autograd`; empirical tangent kernels are :func:`dlmath.kernels.empirical_ntk`.
 Closed forms and small convex programs use NumPy and SciPy; the data-to-data functions
 (:func:`linear_net_optimum`, :func:`hard_margin_svm`, :func:`min_l1_interpolant`,
@@ -47,6 +59,7 @@ from __future__ import annotations
 from .diagonal_networks import DiagonalNetResult, diagonal_net_demo, diagonal_net_limit, min_l1_interpolant
 from .gradient_methods import GDRateResult, StationarityResult, gd_rates_demo, stationarity_demo
 from .implicit_bias import MaxMarginResult, MinNormResult, hard_margin_svm, max_margin_demo, min_norm_demo
+from .kaczmarz import KaczmarzResult, kaczmarz_demo, kaczmarz_expected_error, kaczmarz_rate
 from .landscapes import (
     LinearLandscapeResult,
     LossLandscapeResult,
@@ -56,6 +69,14 @@ from .landscapes import (
     loss_landscape_demo,
 )
 from .mean_field import MeanFieldResult, ScalingContrastResult, mean_field_demo, scaling_contrast_demo
+from .nonconvex_sgd import (
+    NonconvexSGDResult,
+    nonconvex_sgd_demo,
+    rsg_bound,
+    rsg_constant_step,
+    rsg_corollary_bound,
+    rsg_output_probabilities,
+)
 from .ntk_regime import NTKTrainingResult, ntk_gram_matrix, ntk_training_demo
 from .stochastic_gradient import (
     OptimizerAgreementResult,
@@ -65,6 +86,7 @@ from .stochastic_gradient import (
     sgd_demo,
     sgd_stationary_mse,
 )
+from .wasserstein_flow import WassersteinFlowResult, coupling_constant, linear_mf_flow, wasserstein_flow_demo
 
 __all__ = [
     # gradient_methods
@@ -106,6 +128,23 @@ __all__ = [
     "mean_field_demo",
     "ScalingContrastResult",
     "scaling_contrast_demo",
+    # wasserstein_flow
+    "linear_mf_flow",
+    "coupling_constant",
+    "WassersteinFlowResult",
+    "wasserstein_flow_demo",
+    # nonconvex_sgd
+    "rsg_output_probabilities",
+    "rsg_bound",
+    "rsg_constant_step",
+    "rsg_corollary_bound",
+    "NonconvexSGDResult",
+    "nonconvex_sgd_demo",
+    # kaczmarz
+    "kaczmarz_rate",
+    "kaczmarz_expected_error",
+    "KaczmarzResult",
+    "kaczmarz_demo",
 ]
 
 from .._export import publish  # noqa: E402
