@@ -586,7 +586,7 @@ declare_check(
     label="upper",
     quantity="size m n of the verified shattered set of the large architecture, against the bound of "
     "Theorem 7 of Bartlett et al. (2019)",
-    claim="upper bound",
+    claim="illustration",
     relation="<=",
     measure="certified",
     predict="upper_bound",

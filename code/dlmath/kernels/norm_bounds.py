@@ -694,7 +694,7 @@ declare_check(
     label="path_norm_trained",
     quantity="largest ratio over the widths of the test risk of the truncated squared loss to the path-norm "
     "bound (parts 1 and 4, union bound over the levels 2^k)",
-    claim="upper bound",
+    claim="illustration",
     relation="<=",
     measure=lambda r: float(np.max(r.test_trunc / r.path_bound)),
     predict=1.0,
