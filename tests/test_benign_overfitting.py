@@ -41,3 +41,10 @@ def test_effective_ranks_of_a_spiked_spectrum():
     assert r[3] == pytest.approx(50) and R[3] == pytest.approx(50)
     assert r[0] == pytest.approx(8.0)
     assert np.all(r <= R + 1e-12)
+
+
+def test_equivalent_check_rejects_a_constant_off_by_ten_percent():
+    res = benign_overfitting_demo(ns=(50, 100, 200), n_seeds=8, seed=1)
+    allowance = 3 * res.risk_se / res.risk + 2 / res.ns
+    assert np.max(np.abs(res.risk / (1.1 * res.equivalent) - 1) / allowance) > 1
+    assert np.max(np.abs(res.risk / (0.9 * res.equivalent) - 1) / allowance) > 1
