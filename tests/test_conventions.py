@@ -178,7 +178,7 @@ def test_network_takes_numpy_and_tensor(facade, name, case):
     assert isinstance(out_np, torch.Tensor), f"{name}(NumPy) returned {type(out_np).__name__}"
     out_t = module(torch.as_tensor(np.asarray(x), dtype=dtype, device=dev))
     torch.testing.assert_close(out_np, out_t)
-    with pytest.raises(TypeError, match=r"\b(x|input|inputs|signal|image|images|X|y|Y)\b"):
+    with pytest.raises(TypeError, match=r"\b(x|input|inputs|signal|image|images|X|y|Y|f|v)\b"):
         module("not an array")
     other = torch.float64 if dtype == torch.float32 else torch.float32
     with pytest.raises(TypeError, match="dtype"):

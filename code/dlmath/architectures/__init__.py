@@ -1,7 +1,8 @@
-r"""Special architectures: residual networks, convolutions and scattering, equivariance (Part V).
+r"""Special architectures: residual networks and neural ODEs, scattering, symmetry, graphs, attention (Part V).
 
-The subpackage serves the three chapters of Part V of the book: *Residual networks as ODEs*,
-*Convolutions and the scattering transform* and *Equivariant networks*.
+The subpackage serves the five chapters of Part V of the book: *Residual networks as ODEs*,
+*Convolutions and the scattering transform*, *Equivariant networks*, *The linear algebra of
+symmetry* and *Graphs and attention*.
 
 =========================================  =====================================================
 module                                     content
@@ -33,6 +34,45 @@ module                                     content
 ``dlmath.architectures.digits``            real data, scikit-learn's digits: :class:`PlainCNN`;
                                            :func:`digits_scattering_demo`,
                                            :func:`digits_rotation_demo`
+``dlmath.architectures.neural_odes``       neural ODEs: a fixed-step torch solver
+                                           (:func:`odeint_fixed`), gradients by back-propagation
+                                           and by the adjoint equation
+                                           (:func:`backprop_gradient`,
+                                           :func:`adjoint_gradient`), :class:`NeuralODE`;
+                                           :func:`adjoint_method_demo`,
+                                           :func:`neural_ode_monotone_demo`
+``dlmath.architectures.symmetric_group``   equivariant linear maps of the symmetric group on
+                                           tensors: :func:`stirling2`, :func:`bell_number`,
+                                           :func:`equivariant_dimension`,
+                                           :func:`permutation_action`, :func:`orbit_basis`;
+                                           :func:`symmetric_group_layers_demo`
+``dlmath.architectures.representations``   finite groups on signals and images
+                                           (:func:`signal_representation`,
+                                           :func:`image_representation`), equivariant maps as a
+                                           null space (:func:`equivariant_maps`), irreducible
+                                           representations and characters (:func:`real_irreps`,
+                                           :func:`complex_characters`,
+                                           :func:`hom_dimension_character`,
+                                           :func:`irrep_multiplicities`), isotypic projectors
+                                           and layers (:func:`isotypic_projectors`,
+                                           :func:`isotypic_layer_basis`);
+                                           :func:`schur_isotypic_demo`
+``dlmath.architectures.steerable``         steerable filters of SO(2): :func:`so2_irrep`,
+                                           :func:`steerable_basis`, :func:`angular_kernel`,
+                                           :func:`solve_kernel_constraint`,
+                                           :func:`sample_steerable_filter`,
+                                           :func:`sampled_response`;
+                                           :func:`steerable_filters_demo`
+``dlmath.architectures.message_passing``   message passing on graphs: 1-WL colour refinement
+                                           (:func:`wl_colors`, :func:`wl_separation_round`,
+                                           :func:`wl_equivalent`) and
+                                           :class:`MessagePassingNetwork` (sum, mean, max, GIN);
+                                           :func:`wl_expressivity_demo`
+``dlmath.architectures.self_attention``    self-attention: :func:`dot_product_attention`,
+                                           :func:`l2_attention`, Kim et al.'s bound
+                                           (:func:`l2_attention_lipschitz_bound`),
+                                           :func:`local_lipschitz`;
+                                           :func:`attention_lipschitz_demo`
 =========================================  =====================================================
 
 Conventions: every network is a :class:`torch.nn.Module` (default dtype float32) whose forward
@@ -45,7 +85,9 @@ References
 ----------
 Haber and Ruthotto (2017); E (2017); Behrmann et al. (2019); Mallat (2012); Bruna and Mallat
 (2013); Cohen and Welling (2016); Zaheer et al. (2017); Elesedy and Zaidi (2021);
-Gerken et al. (2023); Berner et al. (2022).
+Gerken et al. (2023); Berner et al. (2022); Chen et al. (2018); Dupont, Doucet, Teh (2019);
+Serre (1977); Maron et al. (2019); Weiler and Cesa (2019); Xu et al. (2019); Morris et al. (2019);
+Kim, Papamakarios, Mnih (2021).
 """
 
 from __future__ import annotations
@@ -75,6 +117,37 @@ from .invariance import (
     power_sums_to_multiset,
     reynolds,
 )
+from .message_passing import (
+    MessagePassingNetwork,
+    WLExpressivityResult,
+    wl_colors,
+    wl_equivalent,
+    wl_expressivity_demo,
+    wl_separation_round,
+)
+from .neural_odes import (
+    AdjointMethodResult,
+    NeuralODE,
+    NeuralODEMonotoneResult,
+    adjoint_gradient,
+    adjoint_method_demo,
+    backprop_gradient,
+    neural_ode_monotone_demo,
+    odeint_fixed,
+)
+from .representations import (
+    SchurIsotypicResult,
+    complex_characters,
+    equivariant_maps,
+    hom_dimension_character,
+    image_representation,
+    irrep_multiplicities,
+    isotypic_layer_basis,
+    isotypic_projectors,
+    real_irreps,
+    schur_isotypic_demo,
+    signal_representation,
+)
 from .resnets import (
     ResidualBlock,
     ResidualNetwork,
@@ -92,6 +165,33 @@ from .scattering import (
     scattering_1d,
     scattering_energy_demo,
     scattering_stability_demo,
+)
+from .self_attention import (
+    AttentionLipschitzResult,
+    attention_lipschitz_demo,
+    dot_product_attention,
+    l2_attention,
+    l2_attention_lipschitz_bound,
+    local_lipschitz,
+)
+from .steerable import (
+    SteerableFiltersResult,
+    angular_kernel,
+    sample_steerable_filter,
+    sampled_response,
+    so2_irrep,
+    solve_kernel_constraint,
+    steerable_basis,
+    steerable_filters_demo,
+)
+from .symmetric_group import (
+    SymmetricGroupLayersResult,
+    bell_number,
+    equivariant_dimension,
+    orbit_basis,
+    permutation_action,
+    stirling2,
+    symmetric_group_layers_demo,
 )
 
 __all__ = [
@@ -147,6 +247,58 @@ __all__ = [
     "digits_scattering_demo",
     "DigitsRotationResult",
     "digits_rotation_demo",
+    # neural_odes
+    "odeint_fixed",
+    "backprop_gradient",
+    "adjoint_gradient",
+    "NeuralODE",
+    "AdjointMethodResult",
+    "adjoint_method_demo",
+    "NeuralODEMonotoneResult",
+    "neural_ode_monotone_demo",
+    # symmetric_group
+    "stirling2",
+    "bell_number",
+    "equivariant_dimension",
+    "permutation_action",
+    "orbit_basis",
+    "SymmetricGroupLayersResult",
+    "symmetric_group_layers_demo",
+    # representations
+    "equivariant_maps",
+    "signal_representation",
+    "image_representation",
+    "real_irreps",
+    "complex_characters",
+    "hom_dimension_character",
+    "irrep_multiplicities",
+    "isotypic_projectors",
+    "isotypic_layer_basis",
+    "SchurIsotypicResult",
+    "schur_isotypic_demo",
+    # steerable
+    "so2_irrep",
+    "steerable_basis",
+    "angular_kernel",
+    "solve_kernel_constraint",
+    "sample_steerable_filter",
+    "sampled_response",
+    "SteerableFiltersResult",
+    "steerable_filters_demo",
+    # message_passing
+    "wl_colors",
+    "wl_separation_round",
+    "wl_equivalent",
+    "MessagePassingNetwork",
+    "WLExpressivityResult",
+    "wl_expressivity_demo",
+    # self_attention
+    "dot_product_attention",
+    "l2_attention",
+    "l2_attention_lipschitz_bound",
+    "local_lipschitz",
+    "AttentionLipschitzResult",
+    "attention_lipschitz_demo",
 ]
 
 from .._export import publish  # noqa: E402

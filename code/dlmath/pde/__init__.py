@@ -1,25 +1,40 @@
-r"""Part VI of the book, *Physics-informed neural networks*: PINNs for the Poisson and the heat equation.
+r"""Part VI of the book: PINNs for the Poisson and the heat equation, operator networks and the Deep Ritz method.
 
-====================================  ====================================================================
-module                                content
-====================================  ====================================================================
-``dlmath.pde.poisson``                the model problem :math:`-u'' = f` on :math:`(0,1)`, :math:`u(0) =
-                                      u(1) = 0`: exact solution and source (:func:`poisson_exact`,
-                                      :func:`poisson_rhs`), :math:`L^2` norms by Gauss-Legendre
-                                      quadrature (:func:`l2_norm`), the a-posteriori bound
-                                      (:func:`poisson_error_bound`)
-``dlmath.pde.rf_pinn``                the random-feature PINN, trained by linear least squares
-                                      (:func:`rf_pinn_poisson`)
-``dlmath.pde.stability``              theorem ``pde-poisson_stability`` on random-feature PINNs and its
-                                      sharpness (:func:`poisson_stability_demo`)
-``dlmath.pde.generalization``         theorem ``pde-pinn_generalization``: training residual plus
-                                      quadrature error (:func:`pinn_generalization_demo`)
-``dlmath.pde.pinn``                   a genuine PINN for the Poisson problem (:class:`PoissonPINN`),
-                                      trained with Adam and L-BFGS (:func:`train_pinn_poisson`)
-``dlmath.pde.heat``                   the heat equation: exact solution (:func:`heat_exact`), a PINN
-                                      with the data built in (:class:`HeatPINN`) and its energy bound
-                                      (:func:`train_pinn_heat`)
-====================================  ====================================================================
+==========================================  ====================================================================
+module                                      content
+==========================================  ====================================================================
+``dlmath.pde.poisson``                      the model problem :math:`-u'' = f` on :math:`(0,1)`, :math:`u(0) =
+                                            u(1) = 0`: exact solution and source (:func:`poisson_exact`,
+                                            :func:`poisson_rhs`), :math:`L^2` norms by Gauss-Legendre
+                                            quadrature (:func:`l2_norm`), the a-posteriori bound
+                                            (:func:`poisson_error_bound`)
+``dlmath.pde.rf_pinn``                      the random-feature PINN, trained by linear least squares
+                                            (:func:`rf_pinn_poisson`)
+``dlmath.pde.stability``                    theorem ``pde-poisson_stability`` on random-feature PINNs and its
+                                            sharpness (:func:`poisson_stability_demo`)
+``dlmath.pde.generalization``               theorem ``pde-pinn_generalization``: training residual plus
+                                            quadrature error (:func:`pinn_generalization_demo`)
+``dlmath.pde.pinn``                         a genuine PINN for the Poisson problem (:class:`PoissonPINN`),
+                                            trained with Adam and L-BFGS (:func:`train_pinn_poisson`)
+``dlmath.pde.heat``                         the heat equation: exact solution (:func:`heat_exact`), a PINN
+                                            with the data built in (:class:`HeatPINN`) and its energy bound
+                                            (:func:`train_pinn_heat`)
+``dlmath.pde.deeponet``                     operator networks for the Poisson solution operator: a Gaussian
+                                            random source (:func:`sine_field_spectrum`,
+                                            :func:`poisson_random_field`), the push-forward spectrum
+                                            (:func:`pushforward_eigenvalues`), the reconstruction lower bound
+                                            (:func:`reconstruction_lower_bound`), :class:`DeepONet`;
+                                            :func:`deeponet_demo`
+``dlmath.pde.fourier_operator``             Fourier layers across resolutions (:func:`fourier_layer`,
+                                            :class:`FourierLayer`, :class:`FNO1d`), a periodic Poisson problem
+                                            (:func:`periodic_poisson_field`) and the mode-truncation bound
+                                            (:func:`spectral_tail_bound`); :func:`fno_demo`
+``dlmath.pde.deep_ritz``                    the Deep Ritz method: the energy (:func:`ritz_energy`), the terms of
+                                            the energy identity (:func:`ritz_identity_terms`), the H^1 error
+                                            from the energy gap (:func:`ritz_error_bound`), a network with
+                                            built-in boundary values (:class:`DeepRitzNet`) and its training
+                                            (:func:`train_deep_ritz`); :func:`deep_ritz_demo`
+==========================================  ====================================================================
 
 The model problem is the Poisson problem on the unit interval,
 
@@ -48,11 +63,39 @@ Every theorem check of the chapter is declared once, beside its demo, with
 References
 ----------
 Raissi, Perdikaris, Karniadakis (2019); Mishra and Molinaro (2023); Evans, *Partial
-Differential Equations*, Secs. 6.5 and 7.1.
+Differential Equations*, Secs. 6.5 and 7.1; Lu et al. (2021); Lanthaler, Mishra, Karniadakis
+(2022); Li et al. (2021); Kovachki, Lanthaler, Mishra (2021); E and Yu (2018).
 """
 
 from __future__ import annotations
 
+from .deep_ritz import (
+    DeepRitzNet,
+    DeepRitzResult,
+    deep_ritz_demo,
+    ritz_energy,
+    ritz_error_bound,
+    ritz_identity_terms,
+    train_deep_ritz,
+)
+from .deeponet import (
+    DeepONet,
+    DeepONetResult,
+    deeponet_demo,
+    poisson_random_field,
+    pushforward_eigenvalues,
+    reconstruction_lower_bound,
+    sine_field_spectrum,
+)
+from .fourier_operator import (
+    FNO1d,
+    FNOResult,
+    FourierLayer,
+    fno_demo,
+    fourier_layer,
+    periodic_poisson_field,
+    spectral_tail_bound,
+)
 from .generalization import PINNGeneralizationResult, pinn_generalization_demo
 from .heat import HeatPINN, PINNHeatResult, heat_exact, train_pinn_heat
 from .pinn import PINNPoissonResult, PoissonPINN, train_pinn_poisson
@@ -83,6 +126,30 @@ __all__ = [
     "HeatPINN",
     "PINNHeatResult",
     "train_pinn_heat",
+    # deeponet
+    "sine_field_spectrum",
+    "poisson_random_field",
+    "pushforward_eigenvalues",
+    "reconstruction_lower_bound",
+    "DeepONet",
+    "DeepONetResult",
+    "deeponet_demo",
+    # fourier_operator
+    "fourier_layer",
+    "FourierLayer",
+    "FNO1d",
+    "periodic_poisson_field",
+    "spectral_tail_bound",
+    "FNOResult",
+    "fno_demo",
+    # deep_ritz
+    "ritz_energy",
+    "ritz_identity_terms",
+    "ritz_error_bound",
+    "DeepRitzNet",
+    "train_deep_ritz",
+    "DeepRitzResult",
+    "deep_ritz_demo",
 ]
 
 from .._export import publish  # noqa: E402
