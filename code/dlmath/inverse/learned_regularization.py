@@ -26,6 +26,7 @@ from ..results import DemoResult, declare_check, demo_result
 from ..utils import check_int, check_real, check_real_sequence, loglog_slope, rng, torch_generator
 from ._common import _check_matrix
 from .learned import ICNN
+from .variational import _bregman_bound
 
 __all__ = [
     "integration_operator",
@@ -136,12 +137,15 @@ def train_adversarial_regularizer(
     return net.requires_grad_(False)
 
 
-def _value_grad_hess(R: ICNN, x: torch.Tensor) -> tuple[float, torch.Tensor, torch.Tensor]:
-    f = lambda v: R(v[None]).sum()  # noqa: E731
+def _value_grad(R: ICNN, x: torch.Tensor) -> tuple[float, torch.Tensor]:
     v = x.detach().requires_grad_(True)
-    val = f(v)
+    val = R(v[None]).sum()
     (grad,) = torch.autograd.grad(val, v)
-    return float(val.detach()), grad, torch.autograd.functional.hessian(f, x.detach())
+    return float(val.detach()), grad
+
+
+def _hessian(R: ICNN, x: torch.Tensor) -> torch.Tensor:
+    return torch.autograd.functional.hessian(lambda v: R(v[None]).sum(), x.detach())
 
 
 def bregman_distance(R: ICNN, x: Any, x_ref: Any) -> float:
@@ -168,7 +172,7 @@ def bregman_distance(R: ICNN, x: Any, x_ref: Any) -> float:
     v = torch.as_tensor(np.asarray(_check_matrix(np.atleast_2d(x_ref), "x_ref")), dtype=torch.float64)
     if u.shape != (1, d) or v.shape != (1, d):
         raise ValueError(f"x and x_ref must have shape ({d},)")
-    r_ref, g_ref, _ = _value_grad_hess(R, v[0])
+    r_ref, g_ref = _value_grad(R, v[0])
     with torch.no_grad():
         return float(R(u).sum()) - r_ref - float(g_ref @ (u[0] - v[0]))
 
@@ -215,11 +219,11 @@ def regularized_solution(R: ICNN, A: Any, y: Any, alpha: float, *, x0: Any = Non
     scale = max(float(torch.linalg.norm(At.T @ yt)), 1e-300)
     J = lambda v: 0.5 * float(((At @ v - yt) ** 2).sum()) + alpha * float(R(v[None]).sum().detach())  # noqa: E731
     for _ in range(100):
-        _, g, H = _value_grad_hess(R, x)
+        _, g = _value_grad(R, x)
         grad = At.T @ (At @ x - yt) + alpha * g
         if float(torch.linalg.norm(grad)) <= tol * scale:
             break
-        step = torch.linalg.solve(At.T @ At + alpha * H, grad)
+        step = torch.linalg.solve(At.T @ At + alpha * _hessian(R, x), grad)
         t, jx = 1.0, J(x)
         while J(x - t * step) > jx and t > 1e-10:
             t /= 2
@@ -358,7 +362,7 @@ def learned_regularization_demo(
         clean_score = float(R(test).mean())
         artefact_score = float(R(test + g.standard_normal(test.shape) @ (0.002 * Ainv.T)).mean())
     xd = _signals(g, 1, n)[0]
-    _, xi, _ = _value_grad_hess(R, torch.as_tensor(xd))
+    _, xi = _value_grad(R, torch.as_tensor(xd))
     w = np.linalg.solve(A.T, xi.numpy())
     wn = float(np.linalg.norm(w))
     source_residual = float(np.linalg.norm(A.T @ w - xi.numpy()))
@@ -370,13 +374,13 @@ def learned_regularization_demo(
         alpha = float(delta) / wn
         for name, e in (("random", e_random), ("worst", -w)):
             xa = regularized_solution(R, A, y + delta * e / np.linalg.norm(e), alpha, x0=xd)
-            _, xia, _ = _value_grad_hess(R, torch.as_tensor(xa))
+            _, xia = _value_grad(R, torch.as_tensor(xa))
             out[f"sym_{name}"].append(float((xia.numpy() - xi.numpy()) @ (xa - xd)))
             out[f"bregman_{name}"].append(bregman_distance(R, xa, xd))
             if example is None and name == "worst":
                 example = xa
     res = {k: np.array(v) for k, v in out.items()}
-    bound = (d + (d / wn) * wn) ** 2 / (4 * (d / wn))
+    bound = np.array([_bregman_bound(float(delta), float(delta) / wn, wn) for delta in d])
     sym = np.concatenate([res["sym_random"], res["sym_worst"]])
     breg = np.concatenate([res["bregman_random"], res["bregman_worst"]])
     bounds = np.concatenate([bound, bound])

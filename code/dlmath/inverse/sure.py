@@ -500,10 +500,13 @@ def sure_demo(
         x = photos[name]
         ys = [x + sigma * g.standard_normal(x.shape) for _ in range(n_noise)]
         for fam, (denoise, params) in enumerate(families):
+            outs = []
             for j, p in enumerate(params):
                 se, est, est_half = np.empty(n_noise), np.empty(n_noise), np.empty(n_noise)
                 for r, y in enumerate(ys):
                     f, div = denoise(y, float(p))
+                    if r == 0:
+                        outs.append((f, div))  # the first draw serves the choice by SURE below
                     se[r] = np.sum((f - x) ** 2)
                     est[r] = sure(y, f, div, sigma)
                     est_half[r] = est[r] - sigma**2 * div
@@ -513,7 +516,6 @@ def sure_demo(
                 sure_mean[i, fam, j] = np.mean(est) / n
             # the choice by SURE on the first draw, without the clean image
             y0 = ys[0]
-            outs = [denoise(y0, float(p)) for p in params]
             risks = [np.sum((f - x) ** 2) for f, _ in outs]
             chosen = int(np.argmin([sure(y0, f, div, sigma) for f, div in outs]))
             selection[i, fam] = risks[chosen] / min(risks)
